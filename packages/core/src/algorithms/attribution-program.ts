@@ -1,0 +1,118 @@
+import type { Program } from '../backend/backend.js';
+import type { Ops } from '../backend/ops.js';
+import type { Tensor } from '../backend/tensor.js';
+import type { BbpRule } from '../bbp/bbp-rule.js';
+import { ruleName } from '../bbp/bbp-rule.js';
+import { distributeBeta } from '../bbp/distribute.js';
+import type { IRGraph } from '../ir/types.js';
+import { accumulateInto, backward, linearize } from './linearize.js';
+import { resolveReadout } from './targets.js';
+
+/** Output names of the attribution program. */
+export const OUT = {
+  logits: 'logits',
+  readout: 'readout',
+  f: 'f',
+  gradient: 'gradient',
+  wx: 'wx',
+  biasTotal: 'biasTotal',
+  biasSelected: 'biasSelected',
+  rho: (node: string) => `rho:${node}`,
+  bbp: (rule: string) => `bbp:${rule}`,
+  bbpSum: (rule: string) => `bbpSum:${rule}`,
+} as const;
+
+/** Options of {@link attributionProgram}. */
+export interface AttributionProgramOptions {
+  readonly rules: readonly BbpRule[];
+  /** Nodes whose `ρ_v = g_v ⊙ c_v` BBp includes. */
+  readonly selected: ReadonlySet<string>;
+  /** Text key of the options, for caching compiled programs. */
+  readonly key: string;
+}
+
+/**
+ * Runs BBp for one rule: `β_v = ρ_v + Σ_w D_{w→v}(β_w)` in reverse topological order; returns `β_0`.
+ */
+export function biasBackpropagation(
+  ops: Ops,
+  graph: IRGraph,
+  lin: ReturnType<typeof linearize>,
+  g: ReadonlyMap<string, Tensor>,
+  rho: ReadonlyMap<string, Tensor>,
+  rule: BbpRule,
+): Tensor {
+  const beta = new Map<string, Tensor>();
+  for (let i = lin.nodes.length - 1; i >= 0; i--) {
+    const n = lin.nodes[i]!;
+    const name = n.node.name;
+    let b = beta.get(name) ?? null;
+    const r = rho.get(name);
+    if (r) b = b ? ops.add(b, r) : r;
+    if (!b) continue;
+    const gv = g.get(name) ?? ops.fill(n.y.shape, 0);
+    const parts = distributeBeta(ops, n.node, n.rule.linearMap(n.ctx, n.state), rule, b, gv);
+    n.node.inputs.forEach((input, k) => accumulateInto(ops, beta, input, parts[k] ?? null));
+  }
+  return beta.get(graph.input.name) ?? ops.fill(lin.x.shape, 0);
+}
+
+/**
+ * The main attribution program: forward, readout, gradient, the bias terms of every node, BBp for
+ * each rule and the decomposition `f(x) = w·x + b^x`. Inputs: `x`, `readout` `[N, K]`,
+ * `usePredicted` `[N, 1]`.
+ */
+export function attributionProgram(graph: IRGraph, options: AttributionProgramOptions): Program {
+  return {
+    key: `attribution|${graph.name}|${options.key}`,
+    build(ops, inputs) {
+      const x = inputs.x!;
+      const lin = linearize(ops, graph, x);
+      const r = resolveReadout(ops, lin.logits, inputs.readout!, inputs.usePredicted!);
+      const g = backward(ops, graph, lin, r);
+      const w = g.get(graph.input.name)!;
+      const out: Record<string, Tensor> = {
+        [OUT.logits]: lin.logits,
+        [OUT.readout]: r,
+        [OUT.f]: ops.sum(ops.mul(r, lin.logits), [1]),
+        [OUT.gradient]: w,
+        [OUT.wx]: ops.sumPerExample(ops.mul(w, x)),
+      };
+      const rho = new Map<string, Tensor>();
+      let total: Tensor | null = null;
+      let selected: Tensor | null = null;
+      for (const n of lin.nodes) {
+        const gv = g.get(n.node.name);
+        const c = gv ? n.rule.bias(n.ctx, n.state) : null;
+        if (!gv || !c) continue;
+        const term = ops.mul(gv, c);
+        const perExample = ops.sumPerExample(term);
+        out[OUT.rho(n.node.name)] = perExample;
+        total = total ? ops.add(total, perExample) : perExample;
+        if (options.selected.has(n.node.name)) {
+          rho.set(n.node.name, term);
+          selected = selected ? ops.add(selected, perExample) : perExample;
+        }
+      }
+      const zeros = ops.fill([x.shape[0]!], 0);
+      out[OUT.biasTotal] = total ?? zeros;
+      out[OUT.biasSelected] = selected ?? zeros;
+      for (const rule of options.rules) {
+        const b0 = biasBackpropagation(ops, graph, lin, g, rho, rule);
+        out[OUT.bbp(ruleName(rule))] = b0;
+        out[OUT.bbpSum(ruleName(rule))] = ops.sumPerExample(b0);
+      }
+      return out;
+    },
+  };
+}
+
+/** The forward program: `logits` `[N, K]` for input `x`. */
+export function forwardProgram(graph: IRGraph): Program {
+  return {
+    key: `forward|${graph.name}`,
+    build(ops, inputs) {
+      return { [OUT.logits]: linearize(ops, graph, inputs.x!).logits };
+    },
+  };
+}

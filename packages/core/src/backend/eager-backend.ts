@@ -1,0 +1,65 @@
+import type { FloatArray, HostTensor } from '../tensor/host-tensor.js';
+import type { Shape } from '../tensor/shape.js';
+import type { Backend, Precision, Program } from './backend.js';
+import type { Kernels } from './kernels.js';
+import type { WeightCache } from './ops.js';
+import { Ops } from './ops.js';
+import type { Tensor } from './tensor.js';
+
+/** Keeps uploaded weights per source array and shape. */
+export class IdentityWeightCache implements WeightCache {
+  private readonly map = new WeakMap<FloatArray, Map<string, unknown>>();
+  private readonly all: unknown[] = [];
+
+  get(data: FloatArray, shape: Shape): unknown {
+    return this.map.get(data)?.get(shape.join(','));
+  }
+
+  set(data: FloatArray, shape: Shape, handle: unknown): void {
+    let m = this.map.get(data);
+    if (!m) this.map.set(data, (m = new Map()));
+    m.set(shape.join(','), handle);
+    this.all.push(handle);
+  }
+
+  /** Every handle ever stored (for disposal). */
+  drain(): unknown[] {
+    return this.all.splice(0, this.all.length);
+  }
+}
+
+/**
+ * Base class of eager backends: runs a program op by op on {@link Kernels}, reads the outputs and
+ * disposes every intermediate handle. Subclasses supply the kernels, `read` and `release`.
+ */
+export abstract class EagerBackend<H> implements Backend {
+  abstract readonly name: string;
+  abstract readonly precision: Precision;
+  protected abstract readonly kernels: Kernels<H>;
+  protected readonly weightCache = new IdentityWeightCache();
+
+  /** Copies a handle's values to JavaScript memory. */
+  protected abstract read(handle: H, shape: Shape): Promise<FloatArray>;
+  /** Frees a handle (no-op for garbage-collected data). */
+  protected abstract release(handle: H): void;
+
+  async run(program: Program, inputs: Readonly<Record<string, HostTensor>>): Promise<Record<string, HostTensor>> {
+    const ops = new Ops(this.kernels as Kernels<unknown>, this.weightCache);
+    try {
+      const tensors: Record<string, Tensor> = {};
+      for (const [name, t] of Object.entries(inputs)) tensors[name] = ops.constant(t.data, t.shape);
+      const outputs = program.build(ops, tensors);
+      const result: Record<string, HostTensor> = {};
+      for (const [name, t] of Object.entries(outputs)) {
+        result[name] = { data: await this.read(t.handle as H, t.shape), shape: [...t.shape] };
+      }
+      return result;
+    } finally {
+      for (const h of new Set(ops.createdHandles)) this.release(h as H);
+    }
+  }
+
+  dispose(): void {
+    for (const h of this.weightCache.drain()) this.release(h as H);
+  }
+}

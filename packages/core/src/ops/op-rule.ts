@@ -1,0 +1,83 @@
+import type { Ops } from '../backend/ops.js';
+import type { Tensor } from '../backend/tensor.js';
+import type { IRNode, NodeSpec } from '../ir/types.js';
+import type { Shape } from '../tensor/shape.js';
+
+/** How a node depends on its inputs at a point. */
+export type Linearity = 'linear' | 'piecewise' | 'smooth';
+
+/** What an op rule sees while it runs. */
+export interface RuleContext {
+  readonly ops: Ops;
+  readonly node: IRNode;
+  /** Per-example shapes of the node's inputs. */
+  readonly inputShapes: readonly Shape[];
+  /** Batch size of the current run. */
+  readonly batch: number;
+}
+
+/**
+ * Which matrix derived from a node's local linear map `A` an operation uses: `A` itself, `|A|`,
+ * its positive part `max(A, 0)`, its negative part `min(A, 0)`, the indicator `A ≠ 0`, or the
+ * static connectivity (1 wherever the op's structure connects output and input, whatever the
+ * weight: the in-bounds receptive field of a conv, all inputs of a dense layer).
+ */
+export type MapVariant = 'signed' | 'abs' | 'positive' | 'negative' | 'nonzero' | 'connectivity';
+
+/** One input's block `A_{w,u}` of a node's local linear map, as operators. */
+export interface LinearMapBlock {
+  /** The input value `h_u` at the point (batch axis included). */
+  readonly h: Tensor;
+  /** `Σ_q V[p, q] · t[q]` for the variant V; `t` has the input's shape (its batch may be 1). */
+  apply(t: Tensor, variant: MapVariant): Tensor;
+  /** `Σ_p V[p, q] · t[p]`; `t` has the output's shape. */
+  applyTransposed(t: Tensor, variant: MapVariant): Tensor;
+}
+
+/**
+ * A node's local linear map `A^x` as BBp rules see it.
+ *
+ * - `routing`: every output unit is connected (statically, and through a non-zero coefficient when
+ *   it has one) to at most one input element, so every rule sends its whole `β` there.
+ *   Elementwise activations, max pooling, reshapes and concatenation are of this kind.
+ * - `general`: a dense block per input (dense, conv, average pooling, sums of tensors).
+ *   `constantMap` says `A` does not depend on the point; `hasZeroWeights` says some statically
+ *   connected entry of `A` is exactly zero (so the second zero-denominator fallback can matter).
+ */
+export type LocalLinearMap =
+  | { readonly kind: 'routing'; route(beta: Tensor): (Tensor | null)[] }
+  | {
+      readonly kind: 'general';
+      readonly blocks: readonly LinearMapBlock[];
+      readonly hasZeroWeights: boolean;
+    };
+
+/**
+ * Everything biasprop needs to know about one op kind: its shape rule, forward pass, vector–Jacobian
+ * product, bias term `c_v^x` and local linear map (from which the BBp distributions follow).
+ * Written once against {@link Ops}, so it runs on every backend, eager or traced.
+ *
+ * @example
+ * ```ts
+ * const softsign: OpRule<{ x: Tensor }> = { kind: 'softsign', linearity: 'smooth', ... };
+ * registerOp(softsign);
+ * ```
+ */
+export interface OpRule<S = unknown> {
+  readonly kind: string;
+  readonly linearity: Linearity;
+  /** An affine node with learned parameters (dense, conv, BatchNorm): it starts a layer. */
+  readonly definesLayer?: boolean;
+  /** Checks attributes/params and returns the per-example output shape; `fail` throws a message naming the node. */
+  inferShape(node: NodeSpec, inputShapes: readonly Shape[], fail: (message: string) => never): Shape;
+  /** The forward pass; `state` keeps what the other methods need (masks, inputs, arg-max). */
+  forward(ctx: RuleContext, inputs: readonly Tensor[]): { y: Tensor; state: S };
+  /** `(A_{v,u}^x)ᵀ g` for each input u (null when the input gets nothing). */
+  vjp(ctx: RuleContext, state: S, g: Tensor): (Tensor | null)[];
+  /** The constant part `c_v^x`, broadcastable to the output (null when zero). */
+  bias(ctx: RuleContext, state: S): Tensor | null;
+  /** The local linear map used by BBp. */
+  linearMap(ctx: RuleContext, state: S): LocalLinearMap;
+  /** Parameter count for summaries (defaults to the size of all params). */
+  parameterCount?(node: NodeSpec): number;
+}
