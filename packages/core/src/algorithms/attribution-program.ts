@@ -5,6 +5,7 @@ import type { BbpRule } from '../bbp/bbp-rule.js';
 import { ruleName } from '../bbp/bbp-rule.js';
 import { distributeBeta } from '../bbp/distribute.js';
 import type { IRGraph } from '../ir/types.js';
+import { graphKey } from './graph-key.js';
 import { accumulateInto, backward, linearize } from './linearize.js';
 import { resolveReadout } from './targets.js';
 
@@ -64,7 +65,7 @@ export function biasBackpropagation(
  */
 export function attributionProgram(graph: IRGraph, options: AttributionProgramOptions): Program {
   return {
-    key: `attribution|${graph.name}|${options.key}`,
+    key: `attribution|${graphKey(graph)}|${options.key}`,
     build(ops, inputs) {
       const x = inputs.x!;
       const lin = linearize(ops, graph, x);
@@ -110,7 +111,7 @@ export function attributionProgram(graph: IRGraph, options: AttributionProgramOp
 /** The forward program: `logits` `[N, K]` for input `x`. */
 export function forwardProgram(graph: IRGraph): Program {
   return {
-    key: `forward|${graph.name}`,
+    key: `forward|${graphKey(graph)}`,
     build(ops, inputs) {
       return { [OUT.logits]: linearize(ops, graph, inputs.x!).logits };
     },

@@ -1,5 +1,6 @@
 import type { Program } from '../backend/backend.js';
 import type { IRGraph } from '../ir/types.js';
+import { graphKey } from './graph-key.js';
 import { backward, linearize } from './linearize.js';
 
 /**
@@ -9,7 +10,7 @@ import { backward, linearize } from './linearize.js';
  */
 export function integratedGradientsProgram(graph: IRGraph): Program {
   return {
-    key: `ig|${graph.name}`,
+    key: `ig|${graphKey(graph)}`,
     build(ops, inputs) {
       const x = inputs.x!;
       const base = inputs.baseline!;

@@ -5,6 +5,7 @@ import type { HostTensor } from '../tensor/host-tensor.js';
 import { sizeOf } from '../tensor/shape.js';
 import { OUT, forwardProgram } from './attribution-program.js';
 import { integratedGradientsProgram } from './integrated-gradients-program.js';
+import { walkExactPath } from './exact-integrated-gradients.js';
 import type { IgQuadrature } from './quadrature.js';
 import { quadrature } from './quadrature.js';
 import { validateInput } from './validate-input.js';
@@ -13,8 +14,21 @@ import { validateInput } from './validate-input.js';
 export interface IntegratedGradientsOptions {
   /** Quadrature points (default 50). */
   readonly steps?: number;
-  /** Quadrature (default `'gaussLegendre'`). */
-  readonly method?: IgQuadrature;
+  /**
+   * Quadrature (default `'gaussLegendre'`), `'exact'` (region by region, piecewise-linear networks
+   * only) or `'adaptive'` (Gauss–Legendre points doubled until the delta is small).
+   */
+  readonly method?: IgMethod;
+  /** Exact mode: stop with an error past this many regions (default 100 000). */
+  readonly maxRegions?: number;
+  /** Exact mode: relative tolerance for equal values (default by precision). */
+  readonly tolerance?: number;
+  /** Adaptive mode: first number of points (default 16). */
+  readonly adaptiveStart?: number;
+  /** Adaptive mode: stop when `|delta| ≤ adaptiveTolerance · |f(x) − f(x')|` for every example (default 1e-3). */
+  readonly adaptiveTolerance?: number;
+  /** Adaptive mode: the most points tried (default 4096). */
+  readonly adaptiveMaxPoints?: number;
   /**
    * Baseline(s) `x'`: `'zero'` (default), one tensor (per-example shape or `[N, ...]`), or several,
    * whose attributions are averaged.
@@ -37,9 +51,17 @@ export interface IntegratedGradientsResult {
   readonly delta: Float64Array;
   /** `f(x')` per example, averaged over baselines. */
   readonly baselineValue: Float64Array;
+  /** Quadrature points used (the last, largest count in adaptive mode; 0 in exact mode). */
   readonly steps: number;
-  readonly method: IgQuadrature;
+  readonly method: IgMethod;
+  /** Exact mode: linear regions crossed per example. */
+  readonly regions?: Int32Array;
+  /** Adaptive mode: whether every example met the tolerance within the cap. */
+  readonly converged?: boolean;
 }
+
+/** IG methods: a quadrature, exact region walking, or adaptive Gauss–Legendre. */
+export type IgMethod = IgQuadrature | 'exact' | 'adaptive';
 
 function expandBaseline(graph: IRGraph, b: HostTensor, n: number): HostTensor {
   const per = sizeOf(graph.input.shape);
@@ -81,23 +103,23 @@ export async function runIntegratedGradients(
   fx: Float64Array,
   options: IntegratedGradientsOptions = {},
 ): Promise<IntegratedGradientsResult> {
-  const n = x.shape[0]!;
-  const steps = options.steps ?? 50;
   const method = options.method ?? 'gaussLegendre';
-  const { points, weights } = quadrature(method, steps);
+  if (method === 'adaptive') return adaptiveIntegratedGradients(graph, backend, x, readout, fx, options);
+  const n = x.shape[0]!;
+  const steps = method === 'exact' ? 0 : (options.steps ?? 50);
   const raw = options.baselines ?? 'zero';
   const baselines: HostTensor[] =
     raw === 'zero'
       ? [{ data: new Float64Array(x.data.length), shape: x.shape }]
       : (Array.isArray(raw) ? (raw as readonly HostTensor[]) : [raw as HostTensor]).map((b) => expandBaseline(graph, b, n));
   if (baselines.length === 0) throw new BiaspropError('INVALID_OPTION', 'at least one IG baseline is needed');
+  if (method === 'exact') return exactForReadout(graph, backend, x, readout, fx, baselines, options);
+  const { points, weights } = quadrature(method, steps);
   const m = pointsPerRun(graph, n, steps, options);
   const program = integratedGradientsProgram(graph);
   const attribution = new Float64Array(x.data.length);
-  const baselineValue = new Float64Array(n);
   const total = baselines.length * Math.ceil(steps / m);
   let done = 0;
-  const classes = readout.shape[1]!;
   for (const base of baselines) {
     const gradSum = new Float64Array(x.data.length);
     for (let s = 0; s < steps; s += m) {
@@ -119,19 +141,79 @@ export async function runIntegratedGradients(
       options.onProgress?.(++done, total);
     }
     for (let i = 0; i < attribution.length; i++) attribution[i]! += ((x.data[i]! - base.data[i]!) * gradSum[i]!) / baselines.length;
+  }
+  const baselineValue = await baselineValues(graph, backend, readout, baselines);
+  const delta = deltasOf(attribution, fx, baselineValue, sizeOf(graph.input.shape));
+  return { attribution: { data: attribution, shape: [...x.shape] }, delta, baselineValue, steps, method };
+}
+
+/** f(x') per example for a readout, averaged over baselines. */
+async function baselineValues(graph: IRGraph, backend: Backend, readout: HostTensor, baselines: readonly HostTensor[]): Promise<Float64Array> {
+  const [n, classes] = readout.shape as [number, number];
+  const out = new Float64Array(n);
+  for (const base of baselines) {
     const logits = (await backend.run(forwardProgram(graph), { x: base }))[OUT.logits]!;
     for (let i = 0; i < n; i++) {
       let v = 0;
       for (let k = 0; k < classes; k++) v += readout.data[i * classes + k]! * logits.data[i * classes + k]!;
-      baselineValue[i]! += v / baselines.length;
+      out[i]! += v / baselines.length;
     }
   }
-  const per = sizeOf(graph.input.shape);
-  const delta = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  return out;
+}
+
+function deltasOf(attribution: Float64Array, fx: Float64Array, fb: Float64Array, per: number): Float64Array {
+  return fx.map((f, i) => {
     let s = 0;
-    for (let j = 0; j < per; j++) s += attribution[i * per + j]!;
-    delta[i] = s - (fx[i]! - baselineValue[i]!);
+    for (let j = i * per; j < (i + 1) * per; j++) s += attribution[j]!;
+    return s - (f - fb[i]!);
+  });
+}
+
+async function exactForReadout(
+  graph: IRGraph,
+  backend: Backend,
+  x: HostTensor,
+  readout: HostTensor,
+  fx: Float64Array,
+  baselines: readonly HostTensor[],
+  options: IntegratedGradientsOptions,
+): Promise<IntegratedGradientsResult> {
+  const attribution = new Float64Array(x.data.length);
+  const regions = new Int32Array(x.shape[0]!);
+  let done = 0;
+  for (const base of baselines) {
+    const walk = await walkExactPath(graph, backend, x, base, [Float64Array.from(readout.data)], {
+      ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
+      ...(options.maxRegions !== undefined ? { maxRegions: options.maxRegions } : {}),
+    });
+    walk.attributions[0]!.data.forEach((v, i) => (attribution[i]! += v / baselines.length));
+    walk.regions.forEach((r, i) => (regions[i]! += r));
+    options.onProgress?.(++done, baselines.length);
   }
-  return { attribution: { data: attribution, shape: [...x.shape] }, delta, baselineValue, steps, method };
+  const baselineValue = await baselineValues(graph, backend, readout, baselines);
+  const delta = deltasOf(attribution, fx, baselineValue, sizeOf(graph.input.shape));
+  return { attribution: { data: attribution, shape: [...x.shape] }, delta, baselineValue, steps: 0, method: 'exact', regions };
+}
+
+async function adaptiveIntegratedGradients(
+  graph: IRGraph,
+  backend: Backend,
+  x: HostTensor,
+  readout: HostTensor,
+  fx: Float64Array,
+  options: IntegratedGradientsOptions,
+): Promise<IntegratedGradientsResult> {
+  const tol = options.adaptiveTolerance ?? 1e-3;
+  const cap = options.adaptiveMaxPoints ?? 4096;
+  let steps = options.adaptiveStart ?? 16;
+  if (!Number.isInteger(steps) || steps < 1 || steps > cap) {
+    throw new BiaspropError('INVALID_OPTION', `adaptiveStart must be an integer in [1, ${cap}], got ${steps}`);
+  }
+  for (;;) {
+    const r = await runIntegratedGradients(graph, backend, x, readout, fx, { ...options, method: 'gaussLegendre', steps });
+    const converged = Array.from(r.delta).every((d, i) => Math.abs(d) <= tol * Math.abs(fx[i]! - r.baselineValue[i]!));
+    if (converged || steps * 2 > cap) return { ...r, method: 'adaptive', converged };
+    steps *= 2;
+  }
 }

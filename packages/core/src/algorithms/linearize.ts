@@ -36,7 +36,9 @@ export function assertLinearizable(graph: IRGraph): void {
         node.source ?? node.op,
         node.name,
         graph.name,
-        'a softmax can only be explained as the final node, where it is removed (run prepareGraph or removeFinalSoftmax)',
+        node.name === graph.output
+          ? 'the final softmax must be removed before explaining, so the logits are explained (run prepareGraph or removeFinalSoftmax)'
+          : 'a softmax can only be explained as the final node, where it is removed (run prepareGraph or removeFinalSoftmax)',
       );
     }
   }

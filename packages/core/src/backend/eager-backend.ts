@@ -17,7 +17,7 @@ export class IdentityWeightCache implements WeightCache {
 
   set(data: FloatArray, shape: Shape, handle: unknown): void {
     let m = this.map.get(data);
-    if (!m) this.map.set(data, (m = new Map()));
+    if (!m) this.map.set(data, (m = new Map<string, unknown>()));
     m.set(shape.join(','), handle);
     this.all.push(handle);
   }
@@ -44,7 +44,7 @@ export abstract class EagerBackend<H> implements Backend {
   protected abstract release(handle: H): void;
 
   async run(program: Program, inputs: Readonly<Record<string, HostTensor>>): Promise<Record<string, HostTensor>> {
-    const ops = new Ops(this.kernels as Kernels<unknown>, this.weightCache);
+    const ops = new Ops(this.kernels, this.weightCache);
     try {
       const tensors: Record<string, Tensor> = {};
       for (const [name, t] of Object.entries(inputs)) tensors[name] = ops.constant(t.data, t.shape);

@@ -12,7 +12,7 @@ function addAll(ops: Ops, terms: readonly (Tensor | null)[]): Tensor | null {
 
 function accumulate(ops: Ops, into: (Tensor | null)[], add: readonly (Tensor | null)[]): void {
   add.forEach((t, i) => {
-    if (t) into[i] = into[i] ? ops.add(into[i]!, t) : t;
+    if (t) into[i] = into[i] ? ops.add(into[i], t) : t;
   });
 }
 

@@ -1,5 +1,15 @@
+import type { Ops } from '../backend/ops.js';
+import type { Tensor } from '../backend/tensor.js';
 import { numberAttr, requireParam } from './node-access.js';
 import { batched, elementwiseRule } from './elementwise-rule.js';
+import { aboveRightLimit, thresholdCrossing } from './path-pieces.js';
+
+/** Path piece of a function with slope 1 above 0 and `below` under it (ReLU, LeakyReLU, PReLU). */
+function kinkAtZero(ops: Ops, x: Tensor, dx: Tensor, tol: Tensor, below: Tensor | number) {
+  const above = aboveRightLimit(ops, x, dx, 0, tol);
+  const slope = below === 0 ? above : ops.where(above, 1, below);
+  return { piece: { y: ops.mul(x, slope), slope, intercept: null }, breakpoint: thresholdCrossing(ops, x, dx, 0, tol) };
+}
 
 /** `relu`: slope 1 where `z > 0`, else 0; no intercept. */
 export const reluOp = elementwiseRule({
@@ -9,6 +19,7 @@ export const reluOp = elementwiseRule({
     const slope = ops.greater(x, 0);
     return { y: ops.mul(x, slope), slope, intercept: null };
   },
+  pathPiece: ({ ops }, x, dx, tol) => kinkAtZero(ops, x, dx, tol, 0),
 });
 
 /** `leakyRelu` (attribute `alpha`): slope 1 where `z > 0`, else `alpha`. */
@@ -19,6 +30,7 @@ export const leakyReluOp = elementwiseRule({
     const slope = ops.where(ops.greater(x, 0), 1, numberAttr(node, 'alpha', 0.2));
     return { y: ops.mul(x, slope), slope, intercept: null };
   },
+  pathPiece: ({ ops, node }, x, dx, tol) => kinkAtZero(ops, x, dx, tol, numberAttr(node, 'alpha', 0.2)),
 });
 
 /** `prelu` (param `slope`, broadcastable per-example shape): slope 1 where `z > 0`, else the learned slope. */
@@ -30,6 +42,10 @@ export const preluOp = elementwiseRule({
     const a = node.params.slope!;
     const slope = ops.where(ops.greater(x, 0), 1, ops.weight(a.data, batched(a.shape)));
     return { y: ops.mul(x, slope), slope, intercept: null };
+  },
+  pathPiece: ({ ops, node }, x, dx, tol) => {
+    const a = node.params.slope!;
+    return kinkAtZero(ops, x, dx, tol, ops.weight(a.data, batched(a.shape)));
   },
 });
 
@@ -62,6 +78,28 @@ export const clipOp = elementwiseRule({
     }
     const y = intercept ? ops.add(ops.mul(x, slope), intercept) : ops.mul(x, slope);
     return { y, slope, intercept };
+  },
+  pathPiece({ ops, node }, x, dx, tol) {
+    const lo = numberAttr(node, 'min', -Infinity);
+    const hi = numberAttr(node, 'max', Infinity);
+    let slope: Tensor = ops.fill([1], 1);
+    let intercept: Tensor | null = null;
+    let breakpoint: Tensor = ops.fill([1], Infinity);
+    if (Number.isFinite(lo)) {
+      const aboveLo = aboveRightLimit(ops, x, dx, lo, tol);
+      slope = ops.mul(slope, aboveLo);
+      intercept = ops.where(aboveLo, 0, lo);
+      breakpoint = ops.minimum(breakpoint, thresholdCrossing(ops, x, dx, lo, tol));
+    }
+    if (Number.isFinite(hi)) {
+      const aboveHi = aboveRightLimit(ops, x, dx, hi, tol);
+      slope = ops.mul(slope, ops.sub(1, aboveHi));
+      const top = ops.where(aboveHi, hi, 0);
+      intercept = intercept ? ops.add(intercept, top) : top;
+      breakpoint = ops.minimum(breakpoint, thresholdCrossing(ops, x, dx, hi, tol));
+    }
+    const y = intercept ? ops.add(ops.mul(x, slope), intercept) : ops.mul(x, slope);
+    return { piece: { y, slope, intercept }, breakpoint };
   },
 });
 

@@ -55,6 +55,10 @@ export const conv2dOp: OpRule<ConvState> = {
     const w = node.params.weight!;
     return [ops.conv2dTranspose(g, ops.weight(w.data, w.shape), params, x.shape)];
   },
+  tangent({ ops, node }, { params }, [dx]) {
+    const w = node.params.weight!;
+    return ops.conv2d(dx!, ops.weight(w.data, w.shape), params);
+  },
   bias({ ops, node }) {
     const b = node.params.bias;
     return b ? ops.weight(b.data, [1, b.data.length, 1, 1]) : null;

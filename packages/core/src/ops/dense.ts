@@ -37,6 +37,10 @@ export const denseOp: OpRule<DenseState> = {
     const w = node.params.weight!;
     return [ops.matMul(g, ops.weight(w.data, w.shape), false, true)];
   },
+  tangent({ ops, node }, _s, [dx]) {
+    const w = node.params.weight!;
+    return ops.matMul(dx!, ops.weight(w.data, w.shape));
+  },
   bias({ ops, node }) {
     const b = node.params.bias;
     return b ? ops.weight(b.data, [1, b.data.length]) : null;

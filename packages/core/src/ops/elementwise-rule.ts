@@ -4,6 +4,7 @@ import type { NodeSpec } from '../ir/types.js';
 import type { Shape } from '../tensor/shape.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import type { Linearity, OpRule, RuleContext } from './op-rule.js';
+import { absoluteTolerance } from './path-pieces.js';
 
 /** The piece of an elementwise function at the current input: `y = slope ⊙ x + intercept`. */
 export interface ElementwisePiece {
@@ -15,6 +16,7 @@ export interface ElementwisePiece {
 /** State of an elementwise rule: the input and its piece. */
 export interface ElementwiseState {
   readonly x: Tensor;
+  readonly y: Tensor;
   readonly slope: Tensor | number;
   readonly intercept: Tensor | null;
 }
@@ -36,9 +38,20 @@ export function elementwiseRule(spec: {
   /** Extra checks and the constants that broadcast the input (per-example shapes). */
   check?(node: NodeSpec, x: Shape, fail: (m: string) => never): readonly Shape[];
   piece(ctx: RuleContext, x: Tensor): ElementwisePiece;
+  /**
+   * Piecewise ops: the piece for `(t, t + ε)` along a path with derivative `dx`, and per unit the
+   * distance in `t` to the next change of piece (see `aboveRightLimit`, `thresholdCrossing`).
+   */
+  pathPiece?: (ctx: RuleContext, x: Tensor, dx: Tensor, tol: Tensor) => { piece: ElementwisePiece; breakpoint: Tensor };
 }): OpRule<ElementwiseState> {
   const fit = (ops: Ops, t: Tensor, shape: Shape): Tensor =>
     t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : ops.unbroadcast(t, shape);
+  /** `dx ⊙ slope`, broadcast to the output's shape. */
+  const tangentOf = (ops: Ops, dx: Tensor, slope: Tensor | number, y: Tensor): Tensor => {
+    const dy = slope === 1 ? dx : ops.mul(dx, slope);
+    return dy.shape.length === y.shape.length && dy.shape.every((d, i) => d === y.shape[i]) ? dy : ops.add(dy, ops.fill(y.shape, 0));
+  };
+  const pathPiece = spec.pathPiece;
   return {
     kind: spec.kind,
     linearity: spec.linearity,
@@ -53,7 +66,7 @@ export function elementwiseRule(spec: {
     },
     forward(ctx, [x]) {
       const p = spec.piece(ctx, x!);
-      return { y: p.y, state: { x: x!, slope: p.slope, intercept: p.intercept } };
+      return { y: p.y, state: { x: x!, y: p.y, slope: p.slope, intercept: p.intercept } };
     },
     vjp({ ops }, s, g) {
       return [fit(ops, s.slope === 1 ? g : ops.mul(g, s.slope), s.x.shape)];
@@ -64,5 +77,18 @@ export function elementwiseRule(spec: {
     linearMap({ ops }, s) {
       return { kind: 'routing', route: (beta) => [fit(ops, beta, s.x.shape)] };
     },
+    tangent({ ops }, s, [dx]) {
+      return tangentOf(ops, dx!, s.slope, s.y);
+    },
+    ...(pathPiece
+      ? {
+          pathForward(ctx: RuleContext, [x]: readonly Tensor[], [dx]: readonly Tensor[], tolerance: number) {
+            const { ops } = ctx;
+            const { piece, breakpoint } = pathPiece(ctx, x!, dx!, absoluteTolerance(ops, x!, tolerance));
+            const state = { x: x!, y: piece.y, slope: piece.slope, intercept: piece.intercept };
+            return { y: piece.y, dy: tangentOf(ops, dx!, piece.slope, piece.y), state, breakpoint };
+          },
+        }
+      : {}),
   };
 }

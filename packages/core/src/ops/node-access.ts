@@ -16,7 +16,7 @@ export function numberAttr(node: NodeSpec, name: string, fallback: number): numb
 /** Reads a number-array attribute with a default. */
 export function numbersAttr(node: NodeSpec, name: string, fallback: readonly number[]): number[] {
   const v: AttrValue | undefined = node.attrs?.[name];
-  return Array.isArray(v) && v.every((e) => typeof e === 'number') ? [...(v as number[])] : [...fallback];
+  return Array.isArray(v) && v.every((e) => typeof e === 'number') ? [...(v)] : [...fallback];
 }
 
 /** Reads a boolean attribute with a default. */

@@ -35,7 +35,7 @@ export function registerOp(rule: OpRule<never>): void {
 
 /** The rule of an op kind, or undefined. */
 export function getOpRule(kind: string): OpRule<unknown> | undefined {
-  return registry.get(kind) as OpRule<unknown> | undefined;
+  return registry.get(kind);
 }
 
 /** Every registered op kind. */

@@ -53,6 +53,19 @@ export type LocalLinearMap =
     };
 
 /**
+ * One node evaluated along the path `x(t) = x' + t·d` for exact Integrated Gradients: its value,
+ * its derivative along the path, the piece it is on for `(t, t + ε)` (kept in `state`, so `vjp`
+ * differentiates that piece) and, per unit, how much further `t` can move before the unit changes
+ * piece (`+Infinity` where it never does; null for ops with a single piece).
+ */
+export interface PathStep<S> {
+  readonly y: Tensor;
+  readonly dy: Tensor;
+  readonly state: S;
+  readonly breakpoint: Tensor | null;
+}
+
+/**
  * Everything biasprop needs to know about one op kind: its shape rule, forward pass, vector–Jacobian
  * product, bias term `c_v^x` and local linear map (from which the BBp distributions follow).
  * Written once against {@link Ops}, so it runs on every backend, eager or traced.
@@ -78,6 +91,17 @@ export interface OpRule<S = unknown> {
   bias(ctx: RuleContext, state: S): Tensor | null;
   /** The local linear map used by BBp. */
   linearMap(ctx: RuleContext, state: S): LocalLinearMap;
+  /**
+   * Linear ops: the derivative of the output along a path, `A · dx` (no bias term). Ops without a
+   * bias term may omit it: their forward applied to the tangents is used.
+   */
+  tangent?(ctx: RuleContext, state: S, tangents: readonly Tensor[]): Tensor;
+  /**
+   * Piecewise-linear ops: the forward pass along a path with the piece chosen for `(t, t + ε)`:
+   * by value, then by slope, then by first index; values within `tolerance` (relative to the
+   * node's magnitude per example) count as equal. Required for exact Integrated Gradients.
+   */
+  pathForward?(ctx: RuleContext, inputs: readonly Tensor[], tangents: readonly Tensor[], tolerance: number): PathStep<S>;
   /** Parameter count for summaries (defaults to the size of all params). */
   parameterCount?(node: NodeSpec): number;
 }

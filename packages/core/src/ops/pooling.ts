@@ -1,4 +1,5 @@
 import type { Conv2dParams, MaxPool2dParams } from '../backend/kernels.js';
+import type { Ops } from '../backend/ops.js';
 import type { Tensor } from '../backend/tensor.js';
 import type { IRNode, NodeSpec } from '../ir/types.js';
 import type { Shape } from '../tensor/shape.js';
@@ -6,6 +7,8 @@ import { boolAttr, numbersAttr } from './node-access.js';
 import type { OpRule } from './op-rule.js';
 import type { WindowGeometry } from './window-geometry.js';
 import { windowGeometry } from './window-geometry.js';
+import { absoluteTolerance } from './path-pieces.js';
+import { extractPatches, patchValidMask, scatterPatches } from './window-patches.js';
 
 function kernelOf(node: NodeSpec, x: Shape, fail: (m: string) => never): [number, number] {
   if (x.length !== 3) fail(`input must be [C, H, W], got [${x.join(', ')}]`);
@@ -54,7 +57,7 @@ function axisCounts(size: number, g: WindowGeometry, axis: 0 | 1, includePad: bo
 function inverseDivisor(node: IRNode, x: Shape, g: WindowGeometry): Float64Array {
   const key = x.join(',');
   let m = divisorCache.get(node);
-  if (!m) divisorCache.set(node, (m = new Map()));
+  if (!m) divisorCache.set(node, (m = new Map<string, Float64Array>()));
   let inv = m.get(key);
   if (!inv) {
     const includePad = boolAttr(node, 'countIncludePad', false);
@@ -137,10 +140,14 @@ export const avgPool2dOp: OpRule<AvgState> = {
   },
 };
 
-interface MaxState {
-  readonly x: Tensor;
-  readonly argmax: unknown;
-  readonly params: MaxPool2dParams;
+type MaxState =
+  | { readonly kind: 'argmax'; readonly x: Tensor; readonly argmax: unknown; readonly params: MaxPool2dParams }
+  | { readonly kind: 'patches'; readonly x: Tensor; readonly selection: Tensor; readonly params: Conv2dParams; readonly kernel: [number, number] };
+
+function maxPoolBack(ops: Ops, s: MaxState, t: Tensor): Tensor {
+  if (s.kind === 'argmax') return ops.maxPool2dBackward(t, s.argmax, s.params, s.x.shape);
+  const [n, c, , oh, ow] = s.selection.shape as [number, number, number, number, number];
+  return scatterPatches(ops, ops.mul(s.selection, ops.reshape(t, [n, c, 1, oh, ow])), s.params, s.kernel, s.x.shape);
 }
 
 /**
@@ -159,15 +166,57 @@ export const maxPool2dOp: OpRule<MaxState> = {
     const g = geometry(node, inputShapes[0]!, throwing);
     const params: MaxPool2dParams = { kernel: g.kernel, strides: g.strides, pads: g.effectivePads, dilations: g.dilations };
     const { y, argmax } = ops.maxPool2d(x!, params);
-    return { y, state: { x: x!, argmax, params } };
+    return { y, state: { kind: 'argmax', x: x!, argmax, params } };
   },
   vjp({ ops }, s, g) {
-    return [ops.maxPool2dBackward(g, s.argmax, s.params, s.x.shape)];
+    return [maxPoolBack(ops, s, g)];
   },
   bias() {
     return null;
   },
   linearMap({ ops }, s) {
-    return { kind: 'routing', route: (beta) => [ops.maxPool2dBackward(beta, s.argmax, s.params, s.x.shape)] };
+    return { kind: 'routing', route: (beta) => [maxPoolBack(ops, s, beta)] };
+  },
+  pathForward({ ops, node, inputShapes }, [x], [dx], tolerance) {
+    const shape = inputShapes[0]!;
+    const g = geometry(node, shape, throwing);
+    const params: Conv2dParams = { strides: g.strides, pads: g.effectivePads, dilations: g.dilations, groups: 1 };
+    const k = g.kernel[0] * g.kernel[1];
+    const valid = ops.weight(validMask(node, shape, params, g), [1, 1, k, g.out[0], g.out[1]]);
+    const v = extractPatches(ops, x!, params, g.kernel);
+    const s = extractPatches(ops, dx!, params, g.kernel);
+    const tolV = ops.reshape(absoluteTolerance(ops, x!, tolerance), [x!.shape[0]!, 1, 1, 1, 1]);
+    const tolS = ops.reshape(absoluteTolerance(ops, dx!, tolerance), [x!.shape[0]!, 1, 1, 1, 1]);
+    // Piece for (t, t + ε): the largest value, then the largest slope, then the first index.
+    const vm = ops.where(valid, v, -Infinity);
+    const tiedValue = ops.mul(valid, ops.greaterEqual(vm, ops.sub(ops.max(vm, [2], true), tolV)));
+    const sm = ops.where(tiedValue, s, -Infinity);
+    const tied = ops.mul(tiedValue, ops.greaterEqual(sm, ops.sub(ops.max(sm, [2], true), tolS)));
+    const selection = ops.mul(tied, ops.equal(ops.cumsum(tied, 2), 1));
+    const vSel = ops.sum(ops.mul(selection, v), [2], true);
+    const sSel = ops.sum(ops.mul(selection, s), [2], true);
+    // A candidate with a larger slope overtakes the selected value after (vSel − v)/(s − sSel).
+    const rise = ops.sub(s, sSel);
+    const step = ops.divNoNan(ops.sub(vSel, v), rise);
+    const overtakes = ops.mul(ops.mul(valid, ops.greater(rise, tolS)), ops.greater(step, 0));
+    const breakpoint = ops.max(ops.neg(ops.where(overtakes, step, Infinity)), [2]);
+    const n = x!.shape[0]!;
+    const outShape = [n, shape[0]!, g.out[0], g.out[1]];
+    return {
+      y: ops.reshape(vSel, outShape),
+      dy: ops.reshape(sSel, outShape),
+      state: { kind: 'patches', x: x!, selection, params, kernel: g.kernel },
+      breakpoint: ops.neg(breakpoint),
+    };
   },
 };
+
+const validCache = new WeakMap<IRNode, Map<string, Float64Array>>();
+function validMask(node: IRNode, shape: Shape, params: Conv2dParams, g: WindowGeometry): Float64Array {
+  const key = shape.join(',');
+  let m = validCache.get(node);
+  if (!m) validCache.set(node, (m = new Map<string, Float64Array>()));
+  let mask = m.get(key);
+  if (!mask) m.set(key, (mask = patchValidMask(shape[1]!, shape[2]!, params, g.kernel, g.out)));
+  return mask;
+}

@@ -2,6 +2,7 @@ import type { Tensor } from '../backend/tensor.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { numbersAttr } from './node-access.js';
 import type { OpRule } from './op-rule.js';
+import { absoluteTolerance, thresholdCrossing } from './path-pieces.js';
 
 interface SumState {
   readonly xs: readonly Tensor[];
@@ -94,6 +95,23 @@ function selectRule(kind: 'maximum' | 'minimum'): OpRule<SelectState> {
     },
     linearMap({ ops }, { firstSelected }) {
       return { kind: 'routing', route: (beta) => [ops.mul(beta, firstSelected), ops.mul(beta, ops.sub(1, firstSelected))] };
+    },
+    pathForward({ ops }, [a, b], [da, db], tolerance) {
+      // The first input wins on (t, t + ε) when clearly better, or tied in value and not worse in slope.
+      const sign = kind === 'maximum' ? 1 : -1;
+      const gap = ops.mul(ops.sub(a!, b!), sign);
+      const rate = ops.mul(ops.sub(da!, db!), sign);
+      const tolV = absoluteTolerance(ops, ops.maximum(ops.abs(a!), ops.abs(b!)), tolerance);
+      const tolS = absoluteTolerance(ops, ops.maximum(ops.abs(da!), ops.abs(db!)), tolerance);
+      const tiedValue = ops.lessEqual(ops.abs(gap), tolV);
+      const firstSelected = ops.maximum(ops.greater(gap, tolV), ops.mul(tiedValue, ops.greaterEqual(rate, ops.neg(tolS))));
+      const pick = (p: Tensor, q: Tensor) => ops.where(firstSelected, p, q);
+      return {
+        y: pick(a!, b!),
+        dy: pick(da!, db!),
+        state: { firstSelected },
+        breakpoint: thresholdCrossing(ops, gap, rate, 0, tolV),
+      };
     },
   };
 }

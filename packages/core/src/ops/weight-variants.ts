@@ -19,7 +19,7 @@ const TRANSFORMS: Record<MapVariant, (v: number) => number> = {
 export function weightVariant(data: FloatArray, variant: MapVariant): FloatArray {
   if (variant === 'signed') return data;
   let m = cache.get(data);
-  if (!m) cache.set(data, (m = new Map()));
+  if (!m) cache.set(data, (m = new Map<MapVariant, FloatArray>()));
   let v = m.get(variant);
   if (!v) {
     const f = TRANSFORMS[variant];
