@@ -8,7 +8,14 @@ export type { Shape } from './tensor/shape.js';
 export { broadcastShapes, sizeOf } from './tensor/shape.js';
 
 export type { Backend, Precision, Program } from './backend/backend.js';
-export type { BinaryKernel, Conv2dParams, KernelInput, Kernels, MaxPool2dParams, UnaryKernel } from './backend/kernels.js';
+export type {
+  BinaryKernel,
+  Conv2dParams,
+  KernelInput,
+  Kernels,
+  MaxPool2dParams,
+  UnaryKernel,
+} from './backend/kernels.js';
 export { Ops, convOutputSize } from './backend/ops.js';
 export type { Operand, WeightCache } from './backend/ops.js';
 export { Tensor } from './backend/tensor.js';
@@ -18,7 +25,15 @@ export type { BackendFactory } from './backend/backend-registry.js';
 export { ReferenceBackend } from './reference/reference-backend.js';
 export { referenceKernels } from './reference/reference-kernels.js';
 
-export type { AttrValue, GraphInput, GraphNote, IRGraph, IRNode, NodeSpec, ParamTensor } from './ir/types.js';
+export type {
+  AttrValue,
+  GraphInput,
+  GraphNote,
+  IRGraph,
+  IRNode,
+  NodeSpec,
+  ParamTensor,
+} from './ir/types.js';
 export { createGraph, graphSpecOf } from './ir/create-graph.js';
 export type { GraphSpec } from './ir/create-graph.js';
 export { GraphBuilder } from './ir/graph-builder.js';
@@ -32,7 +47,14 @@ export { removeFinalSoftmax } from './ir/passes/remove-final-softmax.js';
 export { prepareGraph } from './ir/passes/prepare-graph.js';
 export type { PrepareOptions } from './ir/passes/prepare-graph.js';
 
-export type { Linearity, LinearMapBlock, LocalLinearMap, MapVariant, OpRule, RuleContext } from './ops/op-rule.js';
+export type {
+  Linearity,
+  LinearMapBlock,
+  LocalLinearMap,
+  MapVariant,
+  OpRule,
+  RuleContext,
+} from './ops/op-rule.js';
 export { getOpRule, registerOp, registeredOpKinds } from './ops/op-registry.js';
 export { elementwiseRule } from './ops/elementwise-rule.js';
 export type { ElementwisePiece } from './ops/elementwise-rule.js';
@@ -41,14 +63,37 @@ export type { BbpRule, BuiltinBbpRule, CustomBbpRule, CustomRuleArgs } from './b
 export { BUILTIN_BBP_RULES, ruleName } from './bbp/bbp-rule.js';
 
 export { METHODS, explain, predict } from './algorithms/explain.js';
-export type { BiasTerm, Decomposition, ExplainOptions, Explanation, LayerBias, Method, Progress } from './algorithms/explain.js';
+export type {
+  BiasTerm,
+  Decomposition,
+  ExplainOptions,
+  Explanation,
+  LayerBias,
+  Method,
+  Progress,
+} from './algorithms/explain.js';
 export type { Target } from './algorithms/targets.js';
 export type { LayerSelection } from './algorithms/layer-selection.js';
+export { selectBiasNodes, selectionKey } from './algorithms/layer-selection.js';
 export { IG_QUADRATURES, quadrature } from './algorithms/quadrature.js';
 export type { IgQuadrature, QuadraturePoints } from './algorithms/quadrature.js';
-export type { IgMethod, IntegratedGradientsOptions, IntegratedGradientsResult } from './algorithms/integrated-gradients.js';
-export { EXACT_IG_TOLERANCE, exactIntegratedGradients } from './algorithms/exact-integrated-gradients.js';
-export type { ExactIntegratedGradientsOptions, ExactIntegratedGradientsResult } from './algorithms/exact-integrated-gradients.js';
+export type {
+  IgMethod,
+  IntegratedGradientsOptions,
+  IntegratedGradientsResult,
+} from './algorithms/integrated-gradients.js';
+export {
+  EXACT_IG_TOLERANCE,
+  exactIntegratedGradients,
+} from './algorithms/exact-integrated-gradients.js';
+export type {
+  ExactIntegratedGradientsOptions,
+  ExactIntegratedGradientsResult,
+} from './algorithms/exact-integrated-gradients.js';
 export type { PathStep } from './ops/op-rule.js';
-export { attributionProgram, forwardProgram, OUT as PROGRAM_OUTPUTS } from './algorithms/attribution-program.js';
+export {
+  attributionProgram,
+  forwardProgram,
+  OUT as PROGRAM_OUTPUTS,
+} from './algorithms/attribution-program.js';
 export { integratedGradientsProgram } from './algorithms/integrated-gradients-program.js';

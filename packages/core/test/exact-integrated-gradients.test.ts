@@ -16,7 +16,8 @@ function seeded(seed: number): () => number {
     return s / 2 ** 32 - 0.5;
   };
 }
-const values = (n: number, r: () => number, scale = 1) => Float64Array.from({ length: n }, () => r() * scale);
+const values = (n: number, r: () => number, scale = 1) =>
+  Float64Array.from({ length: n }, () => r() * scale);
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
 
 function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -33,8 +34,26 @@ function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function tieHeavyCnn(seed: number): IRGraph {
   const r = seeded(seed);
   const b = new GraphBuilder('ties', [1, 8, 8]);
-  let h = b.conv2d(b.input, values(4 * 9, r), [4, 1, 3, 3], values(4, r, 0.3), { pads: [1, 1, 1, 1] }, 'conv');
-  h = b.batchNorm(h, { gamma: [1, 0.5, 2, 1], beta: [0.1, 0, -0.2, 0.3], mean: [0, 0.1, 0, 0], variance: [1, 2, 0.5, 1], epsilon: 1e-3 }, 0, 'bn');
+  let h = b.conv2d(
+    b.input,
+    values(4 * 9, r),
+    [4, 1, 3, 3],
+    values(4, r, 0.3),
+    { pads: [1, 1, 1, 1] },
+    'conv',
+  );
+  h = b.batchNorm(
+    h,
+    {
+      gamma: [1, 0.5, 2, 1],
+      beta: [0.1, 0, -0.2, 0.3],
+      mean: [0, 0.1, 0, 0],
+      variance: [1, 2, 0.5, 1],
+      epsilon: 1e-3,
+    },
+    0,
+    'bn',
+  );
   h = b.relu(h);
   h = b.maxPool2d(h, [2, 2], { strides: [2, 2] });
   h = b.clip(h, 0, 0.6);
@@ -47,7 +66,12 @@ function tieHeavyCnn(seed: number): IRGraph {
 function digitLike(seed: number): HostTensor {
   const r = seeded(seed);
   // A bright stroke on an exactly blank (zero) background.
-  return { data: Float64Array.from({ length: 64 }, (_, i) => (i % 8 > 2 && i % 8 < 6 && i > 8 ? 0.6 + 0.4 * Math.abs(r()) : 0)), shape: [1, 1, 8, 8] };
+  return {
+    data: Float64Array.from({ length: 64 }, (_, i) =>
+      i % 8 > 2 && i % 8 < 6 && i > 8 ? 0.6 + 0.4 * Math.abs(r()) : 0,
+    ),
+    shape: [1, 1, 8, 8],
+  };
 }
 
 describe('exact Integrated Gradients', () => {
@@ -60,7 +84,11 @@ describe('exact Integrated Gradients', () => {
     const h = b.relu(b.dense(b.input, [1, 3, 1, -1], [2, 2], [-0.5, -1]));
     b.dense(h, [2, 1], [2, 1]);
     const g = b.build();
-    const r = await exactIntegratedGradients(g, { data: Float64Array.from([1, 1]), shape: [1, 2] }, { targets: [0] });
+    const r = await exactIntegratedGradients(
+      g,
+      { data: Float64Array.from([1, 1]), shape: [1, 2] },
+      { targets: [0] },
+    );
     expect(r.regions[0]).toBe(3);
     expect(r.attributions[0]!.data[0]).toBeCloseTo(3, 12);
     expect(r.attributions[0]!.data[1]).toBeCloseTo(1, 12);
@@ -74,9 +102,15 @@ describe('exact Integrated Gradients', () => {
     const b = new GraphBuilder('simultaneous', [2]);
     const h = b.relu(b.dense(b.input, [1, 0, 0, 1], [2, 2], [-0.5, -0.5]));
     b.dense(h, [1, 3], [2, 1]);
-    const r = await exactIntegratedGradients(b.build(), { data: Float64Array.from([1, 1]), shape: [1, 2] }, { targets: [0] });
+    const r = await exactIntegratedGradients(
+      b.build(),
+      { data: Float64Array.from([1, 1]), shape: [1, 2] },
+      { targets: [0] },
+    );
     expect(r.regions[0]).toBe(2);
-    expect(Array.from(r.attributions[0]!.data).map((v) => Number(v.toFixed(12)))).toEqual([0.5, 1.5]);
+    expect(Array.from(r.attributions[0]!.data).map((v) => Number(v.toFixed(12)))).toEqual([
+      0.5, 1.5,
+    ]);
   });
 
   it('is complete on a max-pool network from a zero baseline (every window starts tied)', async () => {
@@ -84,7 +118,9 @@ describe('exact Integrated Gradients', () => {
     const x = digitLike(5);
     const r = await exactIntegratedGradients(g, x, { targets: ['pred', { contrast: [1, 2] }] });
     for (let j = 0; j < 2; j++) {
-      expect(Math.abs(r.deltas[j]![0]!)).toBeLessThan(1e-9 * Math.max(1, Math.abs(r.differences[j]![0]!)));
+      expect(Math.abs(r.deltas[j]![0]!)).toBeLessThan(
+        1e-9 * Math.max(1, Math.abs(r.differences[j]![0]!)),
+      );
     }
     expect(r.regions[0]).toBeGreaterThan(3);
   });
@@ -93,10 +129,24 @@ describe('exact Integrated Gradients', () => {
     const g = tieHeavyCnn(12);
     const x = digitLike(6);
     const exact = await exactIntegratedGradients(g, x, { targets: [0] });
-    const fine = await explain(g, x, { methods: ['integratedGradients'], target: 0, integratedGradients: { method: 'riemannMiddle', steps: 4000 } });
-    const coarse = await explain(g, x, { methods: ['integratedGradients'], target: 0, integratedGradients: { method: 'riemannMiddle', steps: 250 } });
-    const fineErr = relativeL2(fine.integratedGradients!.attribution.data, exact.attributions[0]!.data);
-    const coarseErr = relativeL2(coarse.integratedGradients!.attribution.data, exact.attributions[0]!.data);
+    const fine = await explain(g, x, {
+      methods: ['integratedGradients'],
+      target: 0,
+      integratedGradients: { method: 'riemannMiddle', steps: 4000 },
+    });
+    const coarse = await explain(g, x, {
+      methods: ['integratedGradients'],
+      target: 0,
+      integratedGradients: { method: 'riemannMiddle', steps: 250 },
+    });
+    const fineErr = relativeL2(
+      fine.integratedGradients!.attribution.data,
+      exact.attributions[0]!.data,
+    );
+    const coarseErr = relativeL2(
+      coarse.integratedGradients!.attribution.data,
+      exact.attributions[0]!.data,
+    );
     // The midpoint rule converges to the exact value: the error shrinks with more steps.
     expect(fineErr).toBeLessThan(coarseErr);
     expect(fineErr).toBeLessThan(1e-3);
@@ -123,13 +173,18 @@ describe('exact Integrated Gradients', () => {
 
   it('fails with the count reached when maxRegions is exceeded', async () => {
     const g = tieHeavyCnn(15);
-    await expect(exactIntegratedGradients(g, digitLike(9), { maxRegions: 2 })).rejects.toThrow(/crossed 3 linear regions/);
+    await expect(exactIntegratedGradients(g, digitLike(9), { maxRegions: 2 })).rejects.toThrow(
+      /crossed 3 linear regions/,
+    );
   });
 
   it('refuses smooth networks and points to adaptive mode', async () => {
     const b = new GraphBuilder('smooth', [3]);
     b.dense(b.sigmoid(b.dense(b.input, new Float64Array(9).fill(0.5), [3, 3])), [1, 2, 3], [3, 1]);
-    const err = await exactIntegratedGradients(b.build(), { data: new Float64Array(3).fill(1), shape: [1, 3] }).catch((e: unknown) => e);
+    const err = await exactIntegratedGradients(b.build(), {
+      data: new Float64Array(3).fill(1),
+      shape: [1, 3],
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BiaspropError);
     expect((err as Error).message).toMatch(/sigmoid.*adaptive/);
   });
@@ -137,11 +192,16 @@ describe('exact Integrated Gradients', () => {
   it("is available through explain as method 'exact' with regions reported", async () => {
     const g = tieHeavyCnn(16);
     const x = digitLike(10);
-    const e = await explain(g, x, { methods: ['integratedGradients'], integratedGradients: { method: 'exact' } });
+    const e = await explain(g, x, {
+      methods: ['integratedGradients'],
+      integratedGradients: { method: 'exact' },
+    });
     const ig = e.integratedGradients!;
     expect(ig.method).toBe('exact');
     expect(ig.regions![0]).toBeGreaterThan(1);
-    expect(Math.abs(ig.delta[0]!)).toBeLessThan(1e-9 * Math.max(1, Math.abs(e.decomposition[0]!.f)));
+    expect(Math.abs(ig.delta[0]!)).toBeLessThan(
+      1e-9 * Math.max(1, Math.abs(e.decomposition[0]!.f)),
+    );
     const direct = await exactIntegratedGradients(g, x, { targets: [e.predicted[0]!] });
     expect(relativeL2(ig.attribution.data, direct.attributions[0]!.data)).toBeLessThan(1e-12);
   });
@@ -159,7 +219,11 @@ describe('exact Integrated Gradients', () => {
     const ig = e.integratedGradients!;
     expect(ig.converged).toBe(true);
     expect(ig.steps).toBeGreaterThan(2);
-    expect(Math.abs(ig.delta[0]!)).toBeLessThanOrEqual(1e-8 * Math.abs(e.decomposition[0]!.f - ig.baselineValue[0]!));
-    expect(Math.abs(sum(ig.attribution.data) - (e.decomposition[0]!.f - ig.baselineValue[0]!))).toBeLessThan(1e-7);
+    expect(Math.abs(ig.delta[0]!)).toBeLessThanOrEqual(
+      1e-8 * Math.abs(e.decomposition[0]!.f - ig.baselineValue[0]!),
+    );
+    expect(
+      Math.abs(sum(ig.attribution.data) - (e.decomposition[0]!.f - ig.baselineValue[0]!)),
+    ).toBeLessThan(1e-7);
   });
 });

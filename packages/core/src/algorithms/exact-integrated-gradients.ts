@@ -58,7 +58,10 @@ function stepProgram(graph: IRGraph, targets: number, tolerance: number): Progra
       const out: Record<string, Tensor> = { step };
       const classes = lin.logits.shape[1]!;
       for (let j = 0; j < targets; j++) {
-        const r = ops.reshape(ops.slice(inputs.readouts!, [j, 0, 0], [1, n, classes]), [n, classes]);
+        const r = ops.reshape(ops.slice(inputs.readouts!, [j, 0, 0], [1, n, classes]), [
+          n,
+          classes,
+        ]);
         out[`gradient:${j}`] = backward(ops, graph, lin, r).get(graph.input.name)!;
       }
       return out;
@@ -66,9 +69,16 @@ function stepProgram(graph: IRGraph, targets: number, tolerance: number): Progra
   };
 }
 
-function readoutValues(logits: HostTensor, readout: Float64Array, n: number, classes: number): Float64Array {
+function readoutValues(
+  logits: HostTensor,
+  readout: Float64Array,
+  n: number,
+  classes: number,
+): Float64Array {
   const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < classes; k++) v[i]! += readout[i * classes + k]! * logits.data[i * classes + k]!;
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < classes; k++)
+      v[i]! += readout[i * classes + k]! * logits.data[i * classes + k]!;
   return v;
 }
 
@@ -96,10 +106,21 @@ export async function exactIntegratedGradients(
   const n = x.shape[0]!;
   const per = sizeOf(graph.input.shape);
   const classes = sizeOf(graph.nodes.find((v) => v.name === graph.output)!.shape);
-  const base = options.baseline ? validateInput(graph, options.baseline, 'IG baseline') : { data: new Float64Array(x.data.length), shape: x.shape };
+  const base = options.baseline
+    ? validateInput(graph, options.baseline, 'IG baseline')
+    : { data: new Float64Array(x.data.length), shape: x.shape };
   const baseline: HostTensor =
-    base.shape[0] === n ? base : { data: Float64Array.from({ length: n * per }, (_, i) => base.data[i % per]!), shape: x.shape };
-  if (baseline.shape[0] !== n) throw new BiaspropError('SHAPE_MISMATCH', `IG baseline has batch ${base.shape[0]}, expected 1 or ${n}`);
+    base.shape[0] === n
+      ? base
+      : {
+          data: Float64Array.from({ length: n * per }, (_, i) => base.data[i % per]!),
+          shape: x.shape,
+        };
+  if (baseline.shape[0] !== n)
+    throw new BiaspropError(
+      'SHAPE_MISMATCH',
+      `IG baseline has batch ${base.shape[0]}, expected 1 or ${n}`,
+    );
   const maxRegions = options.maxRegions ?? 100_000;
   const tolerance = options.tolerance ?? EXACT_IG_TOLERANCE[backend.precision];
 
@@ -113,13 +134,18 @@ export async function exactIntegratedGradients(
     for (let i = 0; i < n; i++) {
       if (enc.usePredicted.data[i] === 1) {
         let best = 0;
-        for (let k = 1; k < classes; k++) if (logitsX.data[i * classes + k]! > logitsX.data[i * classes + best]!) best = k;
+        for (let k = 1; k < classes; k++)
+          if (logitsX.data[i * classes + k]! > logitsX.data[i * classes + best]!) best = k;
         r[i * classes + best] = 1;
       }
     }
     return r;
   });
-  const walk = await walkExactPath(graph, backend, x, baseline, readouts, { ...options, tolerance, maxRegions });
+  const walk = await walkExactPath(graph, backend, x, baseline, readouts, {
+    ...options,
+    tolerance,
+    maxRegions,
+  });
   const differences = readouts.map((r) => {
     const fx = readoutValues(logitsX, r, n, classes);
     const fb = readoutValues(logitsB, r, n, classes);
@@ -145,7 +171,11 @@ export async function walkExactPath(
   x: HostTensor,
   baseline: HostTensor,
   readouts: readonly Float64Array[],
-  options: { tolerance?: number; maxRegions?: number; onProgress?: (regions: number, t: number) => void },
+  options: {
+    tolerance?: number;
+    maxRegions?: number;
+    onProgress?: (regions: number, t: number) => void;
+  },
 ): Promise<{ attributions: HostTensor[]; regions: Int32Array }> {
   assertPiecewiseLinear(graph);
   const n = x.shape[0]!;

@@ -9,7 +9,10 @@ import { ReferenceBackend } from '../reference/reference-backend.js';
 import type { HostTensor } from '../tensor/host-tensor.js';
 import { sizeOf } from '../tensor/shape.js';
 import { OUT, attributionProgram, forwardProgram } from './attribution-program.js';
-import type { IntegratedGradientsOptions, IntegratedGradientsResult } from './integrated-gradients.js';
+import type {
+  IntegratedGradientsOptions,
+  IntegratedGradientsResult,
+} from './integrated-gradients.js';
 import { runIntegratedGradients } from './integrated-gradients.js';
 import type { LayerSelection } from './layer-selection.js';
 import { selectBiasNodes, selectionKey } from './layer-selection.js';
@@ -22,7 +25,13 @@ import { validateInput } from './validate-input.js';
 export type Method = 'gradient' | 'inputXGradient' | 'integratedGradients' | 'bbp' | 'total';
 
 /** Every method, in documentation order. */
-export const METHODS: readonly Method[] = ['gradient', 'inputXGradient', 'integratedGradients', 'bbp', 'total'];
+export const METHODS: readonly Method[] = [
+  'gradient',
+  'inputXGradient',
+  'integratedGradients',
+  'bbp',
+  'total',
+];
 
 /** Progress of a long explanation. */
 export interface Progress {
@@ -119,7 +128,11 @@ function perExample(t: HostTensor | undefined, n: number): Float64Array {
   return out;
 }
 
-function mapTensor(a: HostTensor, b: HostTensor | null, f: (x: number, y: number) => number): HostTensor {
+function mapTensor(
+  a: HostTensor,
+  b: HostTensor | null,
+  f: (x: number, y: number) => number,
+): HostTensor {
   const out = new Float64Array(a.data.length);
   for (let i = 0; i < out.length; i++) out[i] = f(a.data[i]!, b ? b.data[i]! : 0);
   return { data: out, shape: [...a.shape] };
@@ -148,19 +161,28 @@ function argmaxRows(t: HostTensor): number[] {
  * console.log(e.decomposition[0]); // { f, wx, bias, bbpSum, bbpResidual, ... }
  * ```
  */
-export async function explain(graph: IRGraph, input: HostTensor, options: ExplainOptions = {}): Promise<Explanation> {
+export async function explain(
+  graph: IRGraph,
+  input: HostTensor,
+  options: ExplainOptions = {},
+): Promise<Explanation> {
   assertLinearizable(graph);
   const backend = options.backend ?? new ReferenceBackend();
   const methods = new Set(options.methods ?? METHODS);
   for (const m of methods) {
-    if (!METHODS.includes(m)) throw new BiaspropError('INVALID_OPTION', `unknown method '${m}'; use ${METHODS.join(', ')}`);
+    if (!METHODS.includes(m))
+      throw new BiaspropError('INVALID_OPTION', `unknown method '${m}'; use ${METHODS.join(', ')}`);
   }
   const rules = options.rules ?? ['contribution'];
   const names = rules.map(ruleName);
-  if (new Set(names).size !== names.length) throw new BiaspropError('INVALID_OPTION', `duplicate BBp rule in ${names.join(', ')}`);
+  if (new Set(names).size !== names.length)
+    throw new BiaspropError('INVALID_OPTION', `duplicate BBp rule in ${names.join(', ')}`);
   for (const r of rules) {
     if (typeof r === 'string' && !['contribution', 'weight', 'signed', 'uniform'].includes(r)) {
-      throw new BiaspropError('INVALID_OPTION', `unknown BBp rule '${r}'; use contribution, weight, signed, uniform or a custom rule`);
+      throw new BiaspropError(
+        'INVALID_OPTION',
+        `unknown BBp rule '${r}'; use contribution, weight, signed, uniform or a custom rule`,
+      );
     }
   }
   const x = validateInput(graph, input);
@@ -180,7 +202,11 @@ export async function explain(graph: IRGraph, input: HostTensor, options: Explai
     selected,
     key: `${bbpRules.map(ruleName).join(',')}|${selectionKey(selected, graph)}`,
   });
-  const out = await backend.run(program, { x, readout: targets.readout, usePredicted: targets.usePredicted });
+  const out = await backend.run(program, {
+    x,
+    readout: targets.readout,
+    usePredicted: targets.usePredicted,
+  });
   timings.attribution = performance.now() - start;
   options.onProgress?.({ stage: 'attribution', done: 1, total: 1 });
 
@@ -224,8 +250,14 @@ export async function explain(graph: IRGraph, input: HostTensor, options: Explai
     }));
   const layerBias: LayerBias[] = layers.map((l: LayerInfo) => {
     const values = new Float64Array(n);
-    for (const t of biasTerms) if (t.layer === l.name) for (let i = 0; i < n; i++) values[i]! += t.values[i]!;
-    return { layer: l.name, index: l.index, selected: l.nodes.some((v) => selected.has(v)), values };
+    for (const t of biasTerms)
+      if (t.layer === l.name) for (let i = 0; i < n; i++) values[i]! += t.values[i]!;
+    return {
+      layer: l.name,
+      index: l.index,
+      selected: l.nodes.some((v) => selected.has(v)),
+      values,
+    };
   });
 
   const gradient = out[OUT.gradient]!;
@@ -234,7 +266,8 @@ export async function explain(graph: IRGraph, input: HostTensor, options: Explai
     start = performance.now();
     integratedGradients = await runIntegratedGradients(graph, backend, x, out[OUT.readout]!, f, {
       ...options.integratedGradients,
-      onProgress: (done, total) => options.onProgress?.({ stage: 'integratedGradients', done, total }),
+      onProgress: (done, total) =>
+        options.onProgress?.({ stage: 'integratedGradients', done, total }),
     });
     timings.integratedGradients = performance.now() - start;
   }
@@ -256,7 +289,9 @@ export async function explain(graph: IRGraph, input: HostTensor, options: Explai
     readout: out[OUT.readout]!,
     decomposition,
     ...(methods.has('gradient') ? { gradient } : {}),
-    ...(methods.has('inputXGradient') ? { inputXGradient: mapTensor(gradient, x, (g, v) => g * v) } : {}),
+    ...(methods.has('inputXGradient')
+      ? { inputXGradient: mapTensor(gradient, x, (g, v) => g * v) }
+      : {}),
     ...(integratedGradients ? { integratedGradients } : {}),
     ...(methods.has('bbp') ? { bbp } : {}),
     ...(methods.has('total') ? { total } : {}),
@@ -274,7 +309,11 @@ export async function explain(graph: IRGraph, input: HostTensor, options: Explai
  * const logits = await predict(graph, x, new ReferenceBackend());
  * ```
  */
-export async function predict(graph: IRGraph, input: HostTensor, backend: Backend = new ReferenceBackend()): Promise<HostTensor> {
+export async function predict(
+  graph: IRGraph,
+  input: HostTensor,
+  backend: Backend = new ReferenceBackend(),
+): Promise<HostTensor> {
   const x = validateInput(graph, input);
   const out = await backend.run(forwardProgram(graph), { x });
   return out[OUT.logits]!;

@@ -23,12 +23,21 @@ export function integratedGradientsProgram(graph: IRGraph): Program {
       const ones = feat.map(() => 1);
       const diff = ops.reshape(ops.sub(x, base), [1, n, ...feat]);
       const tt = ops.reshape(t, [m, 1, ...ones]);
-      const points = ops.reshape(ops.add(ops.reshape(base, [1, n, ...feat]), ops.mul(tt, diff)), [m * n, ...feat]);
+      const points = ops.reshape(ops.add(ops.reshape(base, [1, n, ...feat]), ops.mul(tt, diff)), [
+        m * n,
+        ...feat,
+      ]);
       const classes = readout.shape[1]!;
-      const r = ops.reshape(ops.mul(ops.reshape(readout, [1, n, classes]), ops.fill([m, 1, 1], 1)), [m * n, classes]);
+      const r = ops.reshape(
+        ops.mul(ops.reshape(readout, [1, n, classes]), ops.fill([m, 1, 1], 1)),
+        [m * n, classes],
+      );
       const lin = linearize(ops, graph, points);
       const g = backward(ops, graph, lin, r).get(graph.input.name)!;
-      const weighted = ops.mul(ops.reshape(g, [m, n, ...feat]), ops.reshape(weights, [m, 1, ...ones]));
+      const weighted = ops.mul(
+        ops.reshape(g, [m, n, ...feat]),
+        ops.reshape(weights, [m, 1, ...ones]),
+      );
       return { gradSum: ops.sum(weighted, [0]) };
     },
   };

@@ -67,24 +67,37 @@ function expandBaseline(graph: IRGraph, b: HostTensor, n: number): HostTensor {
   const per = sizeOf(graph.input.shape);
   const v = validateInput(graph, b, 'IG baseline');
   if (v.shape[0] === n) return v;
-  if (v.shape[0] !== 1) throw new BiaspropError('SHAPE_MISMATCH', `IG baseline has batch ${v.shape[0]}, expected 1 or ${n}`);
+  if (v.shape[0] !== 1)
+    throw new BiaspropError(
+      'SHAPE_MISMATCH',
+      `IG baseline has batch ${v.shape[0]}, expected 1 or ${n}`,
+    );
   const data = new Float64Array(n * per);
   for (let i = 0; i < n; i++) data.set(v.data, i * per);
   return { data, shape: [n, ...graph.input.shape] };
 }
 
 /** Points per run from the options and a rough activation-size estimate. */
-function pointsPerRun(graph: IRGraph, n: number, steps: number, o: IntegratedGradientsOptions): number {
+function pointsPerRun(
+  graph: IRGraph,
+  n: number,
+  steps: number,
+  o: IntegratedGradientsOptions,
+): number {
   if (o.stepsPerRun !== undefined) {
     if (!Number.isInteger(o.stepsPerRun) || o.stepsPerRun < 1) {
-      throw new BiaspropError('INVALID_OPTION', `stepsPerRun must be a positive integer, got ${o.stepsPerRun}`);
+      throw new BiaspropError(
+        'INVALID_OPTION',
+        `stepsPerRun must be a positive integer, got ${o.stepsPerRun}`,
+      );
     }
     return Math.min(o.stepsPerRun, steps);
   }
   let m = Math.max(1, Math.floor((o.maxPointsPerRun ?? 512) / n));
   if (o.memoryBudgetBytes !== undefined) {
     // values, gradients and a few temporaries per node, 8 bytes each
-    const perPoint = 8 * 4 * (sizeOf(graph.input.shape) + graph.nodes.reduce((s, v) => s + sizeOf(v.shape), 0));
+    const perPoint =
+      8 * 4 * (sizeOf(graph.input.shape) + graph.nodes.reduce((s, v) => s + sizeOf(v.shape), 0));
     m = Math.min(m, Math.max(1, Math.floor(o.memoryBudgetBytes / (perPoint * n))));
   }
   return Math.min(m, steps);
@@ -104,16 +117,21 @@ export async function runIntegratedGradients(
   options: IntegratedGradientsOptions = {},
 ): Promise<IntegratedGradientsResult> {
   const method = options.method ?? 'gaussLegendre';
-  if (method === 'adaptive') return adaptiveIntegratedGradients(graph, backend, x, readout, fx, options);
+  if (method === 'adaptive')
+    return adaptiveIntegratedGradients(graph, backend, x, readout, fx, options);
   const n = x.shape[0]!;
   const steps = method === 'exact' ? 0 : (options.steps ?? 50);
   const raw = options.baselines ?? 'zero';
   const baselines: HostTensor[] =
     raw === 'zero'
       ? [{ data: new Float64Array(x.data.length), shape: x.shape }]
-      : (Array.isArray(raw) ? (raw as readonly HostTensor[]) : [raw as HostTensor]).map((b) => expandBaseline(graph, b, n));
-  if (baselines.length === 0) throw new BiaspropError('INVALID_OPTION', 'at least one IG baseline is needed');
-  if (method === 'exact') return exactForReadout(graph, backend, x, readout, fx, baselines, options);
+      : (Array.isArray(raw) ? (raw as readonly HostTensor[]) : [raw as HostTensor]).map((b) =>
+          expandBaseline(graph, b, n),
+        );
+  if (baselines.length === 0)
+    throw new BiaspropError('INVALID_OPTION', 'at least one IG baseline is needed');
+  if (method === 'exact')
+    return exactForReadout(graph, backend, x, readout, fx, baselines, options);
   const { points, weights } = quadrature(method, steps);
   const m = pointsPerRun(graph, n, steps, options);
   const program = integratedGradientsProgram(graph);
@@ -140,29 +158,47 @@ export async function runIntegratedGradients(
       for (let i = 0; i < gradSum.length; i++) gradSum[i]! += g[i]!;
       options.onProgress?.(++done, total);
     }
-    for (let i = 0; i < attribution.length; i++) attribution[i]! += ((x.data[i]! - base.data[i]!) * gradSum[i]!) / baselines.length;
+    for (let i = 0; i < attribution.length; i++)
+      attribution[i]! += ((x.data[i]! - base.data[i]!) * gradSum[i]!) / baselines.length;
   }
   const baselineValue = await baselineValues(graph, backend, readout, baselines);
   const delta = deltasOf(attribution, fx, baselineValue, sizeOf(graph.input.shape));
-  return { attribution: { data: attribution, shape: [...x.shape] }, delta, baselineValue, steps, method };
+  return {
+    attribution: { data: attribution, shape: [...x.shape] },
+    delta,
+    baselineValue,
+    steps,
+    method,
+  };
 }
 
 /** f(x') per example for a readout, averaged over baselines. */
-async function baselineValues(graph: IRGraph, backend: Backend, readout: HostTensor, baselines: readonly HostTensor[]): Promise<Float64Array> {
+async function baselineValues(
+  graph: IRGraph,
+  backend: Backend,
+  readout: HostTensor,
+  baselines: readonly HostTensor[],
+): Promise<Float64Array> {
   const [n, classes] = readout.shape as [number, number];
   const out = new Float64Array(n);
   for (const base of baselines) {
     const logits = (await backend.run(forwardProgram(graph), { x: base }))[OUT.logits]!;
     for (let i = 0; i < n; i++) {
       let v = 0;
-      for (let k = 0; k < classes; k++) v += readout.data[i * classes + k]! * logits.data[i * classes + k]!;
+      for (let k = 0; k < classes; k++)
+        v += readout.data[i * classes + k]! * logits.data[i * classes + k]!;
       out[i]! += v / baselines.length;
     }
   }
   return out;
 }
 
-function deltasOf(attribution: Float64Array, fx: Float64Array, fb: Float64Array, per: number): Float64Array {
+function deltasOf(
+  attribution: Float64Array,
+  fx: Float64Array,
+  fb: Float64Array,
+  per: number,
+): Float64Array {
   return fx.map((f, i) => {
     let s = 0;
     for (let j = i * per; j < (i + 1) * per; j++) s += attribution[j]!;
@@ -193,7 +229,14 @@ async function exactForReadout(
   }
   const baselineValue = await baselineValues(graph, backend, readout, baselines);
   const delta = deltasOf(attribution, fx, baselineValue, sizeOf(graph.input.shape));
-  return { attribution: { data: attribution, shape: [...x.shape] }, delta, baselineValue, steps: 0, method: 'exact', regions };
+  return {
+    attribution: { data: attribution, shape: [...x.shape] },
+    delta,
+    baselineValue,
+    steps: 0,
+    method: 'exact',
+    regions,
+  };
 }
 
 async function adaptiveIntegratedGradients(
@@ -208,11 +251,20 @@ async function adaptiveIntegratedGradients(
   const cap = options.adaptiveMaxPoints ?? 4096;
   let steps = options.adaptiveStart ?? 16;
   if (!Number.isInteger(steps) || steps < 1 || steps > cap) {
-    throw new BiaspropError('INVALID_OPTION', `adaptiveStart must be an integer in [1, ${cap}], got ${steps}`);
+    throw new BiaspropError(
+      'INVALID_OPTION',
+      `adaptiveStart must be an integer in [1, ${cap}], got ${steps}`,
+    );
   }
   for (;;) {
-    const r = await runIntegratedGradients(graph, backend, x, readout, fx, { ...options, method: 'gaussLegendre', steps });
-    const converged = Array.from(r.delta).every((d, i) => Math.abs(d) <= tol * Math.abs(fx[i]! - r.baselineValue[i]!));
+    const r = await runIntegratedGradients(graph, backend, x, readout, fx, {
+      ...options,
+      method: 'gaussLegendre',
+      steps,
+    });
+    const converged = Array.from(r.delta).every(
+      (d, i) => Math.abs(d) <= tol * Math.abs(fx[i]! - r.baselineValue[i]!),
+    );
     if (converged || steps * 2 > cap) return { ...r, method: 'adaptive', converged };
     steps *= 2;
   }

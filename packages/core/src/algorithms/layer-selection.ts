@@ -8,10 +8,7 @@ import type { IRGraph } from '../ir/types.js';
  * first k layers, the paper's per-layer study), a list of layer or node names, or a predicate.
  */
 export type LayerSelection =
-  | 'all'
-  | { readonly skipFirst: number }
-  | readonly string[]
-  | ((layer: LayerInfo) => boolean);
+  'all' | { readonly skipFirst: number } | readonly string[] | ((layer: LayerInfo) => boolean);
 
 /** Resolves a selection to the set of node names whose `ρ` terms are included. */
 export function selectBiasNodes(graph: IRGraph, selection: LayerSelection = 'all'): Set<string> {
@@ -36,7 +33,11 @@ export function selectBiasNodes(graph: IRGraph, selection: LayerSelection = 'all
     return nodes;
   } else {
     const k = (selection as { skipFirst: number }).skipFirst;
-    if (!Number.isInteger(k) || k < 0) throw new BiaspropError('INVALID_OPTION', `skipFirst must be a non-negative integer, got ${k}`);
+    if (!Number.isInteger(k) || k < 0)
+      throw new BiaspropError(
+        'INVALID_OPTION',
+        `skipFirst must be a non-negative integer, got ${k}`,
+      );
     chosen = layers.slice(k);
   }
   return new Set(chosen.flatMap((l) => l.nodes));

@@ -52,7 +52,12 @@ export function linearize(ops: Ops, graph: IRGraph, x: Tensor): Linearization {
   const nodes: LinearizedNode[] = [];
   for (const node of graph.nodes) {
     const rule = getOpRule(node.op)!;
-    const ctx: RuleContext = { ops, node, inputShapes: node.inputs.map((i) => shapes.get(i)!), batch };
+    const ctx: RuleContext = {
+      ops,
+      node,
+      inputShapes: node.inputs.map((i) => shapes.get(i)!),
+      batch,
+    };
     const { y, state } = rule.forward(
       ctx,
       node.inputs.map((i) => values.get(i)!),
@@ -62,7 +67,8 @@ export function linearize(ops: Ops, graph: IRGraph, x: Tensor): Linearization {
     nodes.push({ node, rule, ctx, y, state });
   }
   const out = values.get(graph.output)!;
-  const logits = out.rank === 2 ? out : ops.reshape(out, [batch, out.shape.slice(1).reduce((a, b) => a * b, 1)]);
+  const logits =
+    out.rank === 2 ? out : ops.reshape(out, [batch, out.shape.slice(1).reduce((a, b) => a * b, 1)]);
   return { x, nodes, values, logits };
 }
 
@@ -76,7 +82,12 @@ function accumulate(ops: Ops, map: Map<string, Tensor>, name: string, t: Tensor 
  * Backward pass: `g_K = r`, `g_u = Σ (A_{v,u}^x)ᵀ g_v`. Returns the gradient of the readout with
  * respect to every node output and to the input (under the input's name).
  */
-export function backward(ops: Ops, graph: IRGraph, lin: Linearization, readout: Tensor): Map<string, Tensor> {
+export function backward(
+  ops: Ops,
+  graph: IRGraph,
+  lin: Linearization,
+  readout: Tensor,
+): Map<string, Tensor> {
   const g = new Map<string, Tensor>();
   const out = lin.values.get(graph.output)!;
   g.set(graph.output, ops.reshape(readout, out.shape));

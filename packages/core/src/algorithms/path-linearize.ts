@@ -48,7 +48,12 @@ export function linearizeAlongPath(
   let step: Tensor = ops.fill([batch], Infinity);
   for (const node of graph.nodes) {
     const rule = getOpRule(node.op)!;
-    const ctx: RuleContext = { ops, node, inputShapes: node.inputs.map((i) => shapes.get(i)!), batch };
+    const ctx: RuleContext = {
+      ops,
+      node,
+      inputShapes: node.inputs.map((i) => shapes.get(i)!),
+      batch,
+    };
     const inputs = node.inputs.map((i) => values.get(i)!);
     const dxs = node.inputs.map((i) => tangents.get(i)!);
     let y: Tensor;
@@ -68,6 +73,7 @@ export function linearizeAlongPath(
     nodes.push({ node, rule, ctx, y, state });
   }
   const out = values.get(graph.output)!;
-  const logits = out.rank === 2 ? out : ops.reshape(out, [batch, out.shape.slice(1).reduce((a, b) => a * b, 1)]);
+  const logits =
+    out.rank === 2 ? out : ops.reshape(out, [batch, out.shape.slice(1).reduce((a, b) => a * b, 1)]);
   return { lin: { x, nodes, values, logits }, step };
 }

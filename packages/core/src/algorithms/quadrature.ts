@@ -1,7 +1,8 @@
 import { BiaspropError } from '../errors.js';
 
 /** Quadrature rules for Integrated Gradients (DESIGN §2.4). */
-export type IgQuadrature = 'gaussLegendre' | 'riemannLeft' | 'riemannRight' | 'riemannMiddle' | 'riemannTrapezoid';
+export type IgQuadrature =
+  'gaussLegendre' | 'riemannLeft' | 'riemannRight' | 'riemannMiddle' | 'riemannTrapezoid';
 
 /** Names of the quadratures. */
 export const IG_QUADRATURES: readonly IgQuadrature[] = [
@@ -57,7 +58,8 @@ function gaussLegendreNodes(n: number): { x: Float64Array; w: Float64Array } {
  * ```
  */
 export function quadrature(method: IgQuadrature, n: number): QuadraturePoints {
-  if (!Number.isInteger(n) || n < 1) throw new BiaspropError('INVALID_OPTION', `IG steps must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new BiaspropError('INVALID_OPTION', `IG steps must be a positive integer, got ${n}`);
   const points = new Float64Array(n);
   const weights = new Float64Array(n);
   switch (method) {
@@ -72,7 +74,8 @@ export function quadrature(method: IgQuadrature, n: number): QuadraturePoints {
       break;
     }
     case 'riemannTrapezoid': {
-      if (n < 2) throw new BiaspropError('INVALID_OPTION', 'riemannTrapezoid needs at least 2 steps');
+      if (n < 2)
+        throw new BiaspropError('INVALID_OPTION', 'riemannTrapezoid needs at least 2 steps');
       for (let i = 0; i < n; i++) {
         points[i] = i / (n - 1);
         weights[i] = (i === 0 || i === n - 1 ? 0.5 : 1) / (n - 1);
@@ -88,7 +91,10 @@ export function quadrature(method: IgQuadrature, n: number): QuadraturePoints {
       break;
     }
     default:
-      throw new BiaspropError('INVALID_OPTION', `unknown IG method '${String(method)}'; use one of ${IG_QUADRATURES.join(', ')}`);
+      throw new BiaspropError(
+        'INVALID_OPTION',
+        `unknown IG method '${String(method)}'; use one of ${IG_QUADRATURES.join(', ')}`,
+      );
   }
   return { points, weights };
 }

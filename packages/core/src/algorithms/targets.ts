@@ -19,16 +19,28 @@ export interface ReadoutInputs {
 }
 
 /** Validates targets and encodes them as program inputs. */
-export function encodeTargets(targets: Target | readonly Target[] | undefined, batch: number, classes: number): ReadoutInputs {
-  const list: readonly Target[] = Array.isArray(targets) ? targets : Array.from({ length: batch }, () => (targets ?? 'pred') as Target);
+export function encodeTargets(
+  targets: Target | readonly Target[] | undefined,
+  batch: number,
+  classes: number,
+): ReadoutInputs {
+  const list: readonly Target[] = Array.isArray(targets)
+    ? targets
+    : Array.from({ length: batch }, () => (targets ?? 'pred') as Target);
   if (list.length !== batch) {
-    throw new BiaspropError('INVALID_OPTION', `${list.length} targets for a batch of ${batch} inputs`);
+    throw new BiaspropError(
+      'INVALID_OPTION',
+      `${list.length} targets for a batch of ${batch} inputs`,
+    );
   }
   const readout = new Float64Array(batch * classes);
   const usePredicted = new Float64Array(batch);
   const check = (c: number, i: number): number => {
     if (!Number.isInteger(c) || c < 0 || c >= classes) {
-      throw new BiaspropError('TARGET_OUT_OF_RANGE', `target class ${c} of example ${i} is out of range: the model has ${classes} outputs (0..${classes - 1})`);
+      throw new BiaspropError(
+        'TARGET_OUT_OF_RANGE',
+        `target class ${c} of example ${i} is out of range: the model has ${classes} outputs (0..${classes - 1})`,
+      );
     }
     return c;
   };
@@ -37,12 +49,19 @@ export function encodeTargets(targets: Target | readonly Target[] | undefined, b
     else if (typeof t === 'number') readout[i * classes + check(t, i)] = 1;
     else {
       const [a, b] = t.contrast;
-      if (check(a, i) === check(b, i)) throw new BiaspropError('INVALID_OPTION', `contrast of example ${i} compares class ${a} with itself`);
+      if (check(a, i) === check(b, i))
+        throw new BiaspropError(
+          'INVALID_OPTION',
+          `contrast of example ${i} compares class ${a} with itself`,
+        );
       readout[i * classes + a] = 1;
       readout[i * classes + b] = -1;
     }
   });
-  return { readout: { data: readout, shape: [batch, classes] }, usePredicted: { data: usePredicted, shape: [batch, 1] } };
+  return {
+    readout: { data: readout, shape: [batch, classes] },
+    usePredicted: { data: usePredicted, shape: [batch, 1] },
+  };
 }
 
 /** One-hot of the first maximum along the last axis (ties to the first index). */
@@ -52,6 +71,11 @@ export function firstMaxMask(ops: Ops, y: Tensor): Tensor {
 }
 
 /** The readout `r` inside a program: explicit rows, or the predicted class where requested. */
-export function resolveReadout(ops: Ops, logits: Tensor, readout: Tensor, usePredicted: Tensor): Tensor {
+export function resolveReadout(
+  ops: Ops,
+  logits: Tensor,
+  readout: Tensor,
+  usePredicted: Tensor,
+): Tensor {
   return ops.where(usePredicted, firstMaxMask(ops, logits), readout);
 }

@@ -9,21 +9,38 @@ import { sizeOf } from '../tensor/shape.js';
  */
 export function validateInput(graph: IRGraph, x: HostTensor, what = 'input'): HostTensor {
   if (!(x.data instanceof Float32Array) && !(x.data instanceof Float64Array)) {
-    throw new BiaspropError('INVALID_INPUT', `${what}: data must be a Float32Array or Float64Array`);
+    throw new BiaspropError(
+      'INVALID_INPUT',
+      `${what}: data must be a Float32Array or Float64Array`,
+    );
   }
   const expected = graph.input.shape;
   let shape = [...x.shape];
   if (shape.length === expected.length) shape = [1, ...shape];
-  const matches = shape.length === expected.length + 1 && expected.every((d, i) => d === shape[i + 1]) && shape[0]! >= 1;
-  if (!matches) throw new ShapeMismatchError(`${what} of model '${graph.name}'`, ['N', ...expected], [...x.shape]);
+  const matches =
+    shape.length === expected.length + 1 &&
+    expected.every((d, i) => d === shape[i + 1]) &&
+    shape[0]! >= 1;
+  if (!matches)
+    throw new ShapeMismatchError(
+      `${what} of model '${graph.name}'`,
+      ['N', ...expected],
+      [...x.shape],
+    );
   if (x.data.length !== sizeOf(shape)) {
-    throw new BiaspropError('INVALID_INPUT', `${what}: ${x.data.length} values for shape [${shape.join(', ')}]`);
+    throw new BiaspropError(
+      'INVALID_INPUT',
+      `${what}: ${x.data.length} values for shape [${shape.join(', ')}]`,
+    );
   }
   for (let i = 0; i < x.data.length; i++) {
     const v = x.data[i]!;
     if (!Number.isFinite(v)) {
       const per = sizeOf(expected);
-      throw new BiaspropError('INVALID_INPUT', `${what}: value ${v} at example ${Math.floor(i / per)}, element ${i % per}; inputs must be finite`);
+      throw new BiaspropError(
+        'INVALID_INPUT',
+        `${what}: value ${v} at example ${Math.floor(i / per)}, element ${i % per}; inputs must be finite`,
+      );
     }
   }
   return { data: x.data, shape };

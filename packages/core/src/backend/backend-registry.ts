@@ -23,13 +23,19 @@ export class BackendRegistry {
   }
 
   names(): string[] {
-    return [...this.entries.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
+    return [...this.entries.entries()]
+      .sort((a, b) => b[1].priority - a[1].priority)
+      .map(([n]) => n);
   }
 
   async create(name?: string): Promise<Backend> {
     if (name !== undefined) {
       const entry = this.entries.get(name);
-      if (!entry) throw new BiaspropError('BACKEND', `unknown backend '${name}'; registered: ${this.names().join(', ')}`);
+      if (!entry)
+        throw new BiaspropError(
+          'BACKEND',
+          `unknown backend '${name}'; registered: ${this.names().join(', ')}`,
+        );
       return entry.factory();
     }
     const reasons: string[] = [];

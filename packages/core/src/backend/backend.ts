@@ -31,7 +31,10 @@ export interface Backend {
   readonly name: string;
   /** The precision results are computed in. */
   readonly precision: Precision;
-  run(program: Program, inputs: Readonly<Record<string, HostTensor>>): Promise<Record<string, HostTensor>>;
+  run(
+    program: Program,
+    inputs: Readonly<Record<string, HostTensor>>,
+  ): Promise<Record<string, HostTensor>>;
   /** Releases resources (weights, sessions). */
   dispose(): Promise<void> | void;
 }

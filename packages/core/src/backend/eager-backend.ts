@@ -43,7 +43,10 @@ export abstract class EagerBackend<H> implements Backend {
   /** Frees a handle (no-op for garbage-collected data). */
   protected abstract release(handle: H): void;
 
-  async run(program: Program, inputs: Readonly<Record<string, HostTensor>>): Promise<Record<string, HostTensor>> {
+  async run(
+    program: Program,
+    inputs: Readonly<Record<string, HostTensor>>,
+  ): Promise<Record<string, HostTensor>> {
     const ops = new Ops(this.kernels, this.weightCache);
     try {
       const tensors: Record<string, Tensor> = {};

@@ -69,7 +69,13 @@ export interface Kernels<H> {
   /** `cond ≠ 0 ? a : b`, broadcasting all three. */
   where(cond: KernelInput<H>, a: KernelInput<H>, b: KernelInput<H>, out: Shape): H;
   /** Sum or max over `axes` (sorted, distinct); `out` keeps the reduced axes as 1 when `keepDims`. */
-  reduce(op: 'sum' | 'max', x: KernelInput<H>, axes: readonly number[], keepDims: boolean, out: Shape): H;
+  reduce(
+    op: 'sum' | 'max',
+    x: KernelInput<H>,
+    axes: readonly number[],
+    keepDims: boolean,
+    out: Shape,
+  ): H;
   /** Inclusive cumulative sum along one axis. */
   cumsum(x: KernelInput<H>, axis: number, out: Shape): H;
   /** 2-D matrix product `op(a) · op(b)`. */

@@ -2,7 +2,13 @@ import { BiaspropError } from '../errors.js';
 import type { FloatArray } from '../tensor/host-tensor.js';
 import type { Shape } from '../tensor/shape.js';
 import { broadcastShapes, formatShape, sizeOf } from '../tensor/shape.js';
-import type { BinaryKernel, Conv2dParams, Kernels, MaxPool2dParams, UnaryKernel } from './kernels.js';
+import type {
+  BinaryKernel,
+  Conv2dParams,
+  Kernels,
+  MaxPool2dParams,
+  UnaryKernel,
+} from './kernels.js';
 import { Tensor } from './tensor.js';
 
 function fail(message: string): never {
@@ -58,7 +64,8 @@ export class Ops {
 
   /** A constant tensor for this run. */
   constant(data: FloatArray, shape: Shape): Tensor {
-    if (data.length !== sizeOf(shape)) fail(`constant: ${data.length} values for shape ${formatShape(shape)}`);
+    if (data.length !== sizeOf(shape))
+      fail(`constant: ${data.length} values for shape ${formatShape(shape)}`);
     return this.wrap(this.kernels.constant(data, shape), shape);
   }
 
@@ -67,7 +74,8 @@ export class Ops {
    * object must be passed each time for the cache to hit.
    */
   weight(data: FloatArray, shape: Shape): Tensor {
-    if (data.length !== sizeOf(shape)) fail(`weight: ${data.length} values for shape ${formatShape(shape)}`);
+    if (data.length !== sizeOf(shape))
+      fail(`weight: ${data.length} values for shape ${formatShape(shape)}`);
     if (!this.weights) return this.constant(data, shape);
     let handle = this.weights.get(data, shape);
     if (handle === undefined) {
@@ -115,7 +123,8 @@ export class Ops {
     const ta = this.operand(a);
     const tb = this.operand(b);
     const out = broadcastShapes(ta.shape, tb.shape);
-    if (!out) fail(`${op}: shapes ${formatShape(ta.shape)} and ${formatShape(tb.shape)} do not broadcast`);
+    if (!out)
+      fail(`${op}: shapes ${formatShape(ta.shape)} and ${formatShape(tb.shape)} do not broadcast`);
     return this.wrap(this.kernels.binary(op, ta, tb, out), out);
   }
 
@@ -167,7 +176,10 @@ export class Ops {
     const tb = this.operand(b);
     const ab = broadcastShapes(ta.shape, tb.shape);
     const out = ab && broadcastShapes(cond.shape, ab);
-    if (!out) fail(`where: shapes ${formatShape(cond.shape)}, ${formatShape(ta.shape)}, ${formatShape(tb.shape)} do not broadcast`);
+    if (!out)
+      fail(
+        `where: shapes ${formatShape(cond.shape)}, ${formatShape(ta.shape)}, ${formatShape(tb.shape)} do not broadcast`,
+      );
     return this.wrap(this.kernels.where(cond, ta, tb, out), out);
   }
 
@@ -194,11 +206,7 @@ export class Ops {
   }
   /** Sum over every axis but the first (the batch axis): shape `[N]`. */
   sumPerExample(x: Tensor): Tensor {
-    return this.sum(
-      x,
-      x.shape.map((_, i) => i).slice(1),
-      false,
-    );
+    return this.sum(x, x.shape.map((_, i) => i).slice(1), false);
   }
 
   cumsum(x: Tensor, axis: number): Tensor {
@@ -207,7 +215,8 @@ export class Ops {
   }
 
   matMul(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
-    if (a.rank !== 2 || b.rank !== 2) fail(`matMul: needs 2-D operands, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    if (a.rank !== 2 || b.rank !== 2)
+      fail(`matMul: needs 2-D operands, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
     const [m, k1] = transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
     const [k2, n] = transB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
     if (k1 !== k2) fail(`matMul: inner dimensions ${k1} and ${k2} differ`);
@@ -218,7 +227,9 @@ export class Ops {
     const [n, c, h, wd] = x.shape as [number, number, number, number];
     const [o, ci, kh, kw] = w.shape as [number, number, number, number];
     if (x.rank !== 4 || w.rank !== 4 || ci * p.groups !== c || o % p.groups !== 0) {
-      fail(`conv2d: input ${formatShape(x.shape)} and weight ${formatShape(w.shape)} with groups=${p.groups} do not match`);
+      fail(
+        `conv2d: input ${formatShape(x.shape)} and weight ${formatShape(w.shape)} with groups=${p.groups} do not match`,
+      );
     }
     const oh = convOutputSize(h, kh, p.strides[0], p.pads[0], p.pads[2], p.dilations[0]);
     const ow = convOutputSize(wd, kw, p.strides[1], p.pads[1], p.pads[3], p.dilations[1]);
@@ -249,12 +260,14 @@ export class Ops {
   }
 
   reshape(x: Tensor, shape: Shape): Tensor {
-    if (sizeOf(shape) !== sizeOf(x.shape)) fail(`reshape: cannot reshape ${formatShape(x.shape)} to ${formatShape(shape)}`);
+    if (sizeOf(shape) !== sizeOf(x.shape))
+      fail(`reshape: cannot reshape ${formatShape(x.shape)} to ${formatShape(shape)}`);
     return this.wrap(this.kernels.reshape(x, shape), shape);
   }
 
   transpose(x: Tensor, perm: readonly number[]): Tensor {
-    if (perm.length !== x.rank) fail(`transpose: permutation of length ${perm.length} for rank ${x.rank}`);
+    if (perm.length !== x.rank)
+      fail(`transpose: permutation of length ${perm.length} for rank ${x.rank}`);
     const out = perm.map((p) => x.shape[p]!);
     return this.wrap(this.kernels.transpose(x, perm, out), out);
   }

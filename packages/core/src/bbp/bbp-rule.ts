@@ -7,7 +7,12 @@ import type { LinearMapBlock } from '../ops/op-rule.js';
 export type BuiltinBbpRule = 'contribution' | 'weight' | 'signed' | 'uniform';
 
 /** Names of the built-in rules, in documentation order. */
-export const BUILTIN_BBP_RULES: readonly BuiltinBbpRule[] = ['contribution', 'weight', 'signed', 'uniform'];
+export const BUILTIN_BBP_RULES: readonly BuiltinBbpRule[] = [
+  'contribution',
+  'weight',
+  'signed',
+  'uniform',
+];
 
 /** What a user-defined rule receives for one node `w` with a general (non-routing) linear map. */
 export interface CustomRuleArgs {

@@ -22,7 +22,12 @@ function onesLike(ops: Ops, b: LinearMapBlock): Tensor {
 }
 
 /** `Σ_u A_u^{variant} · t_u`. */
-function applySum(ops: Ops, blocks: readonly LinearMapBlock[], t: readonly Tensor[], v: MapVariant): Tensor {
+function applySum(
+  ops: Ops,
+  blocks: readonly LinearMapBlock[],
+  t: readonly Tensor[],
+  v: MapVariant,
+): Tensor {
   return addAll(
     ops,
     blocks.map((b, i) => b.apply(t[i]!, v)),
@@ -37,7 +42,13 @@ interface RuleWeights {
   readonly needsNonzeroFallback: boolean;
 }
 
-function ruleWeights(ops: Ops, blocks: readonly LinearMapBlock[], rule: BuiltinBbpRule, beta: Tensor, g: Tensor): RuleWeights {
+function ruleWeights(
+  ops: Ops,
+  blocks: readonly LinearMapBlock[],
+  rule: BuiltinBbpRule,
+  beta: Tensor,
+  g: Tensor,
+): RuleWeights {
   switch (rule) {
     case 'contribution': {
       const absH = blocks.map((b) => ops.abs(b.h));
@@ -73,10 +84,18 @@ function ruleWeights(ops: Ops, blocks: readonly LinearMapBlock[], rule: BuiltinB
       const hn = blocks.map((b) => ops.minimum(b.h, 0));
       const absH = blocks.map((b) => ops.abs(b.h));
       // max(0, A h) = A⁺h⁺ + A⁻h⁻ ;  max(0, −A h) = −(A⁺h⁻ + A⁻h⁺)
-      const nPos = ops.add(applySum(ops, blocks, hp, 'positive'), applySum(ops, blocks, hn, 'negative'));
-      const nNeg = ops.neg(ops.add(applySum(ops, blocks, hn, 'positive'), applySum(ops, blocks, hp, 'negative')));
+      const nPos = ops.add(
+        applySum(ops, blocks, hp, 'positive'),
+        applySum(ops, blocks, hn, 'negative'),
+      );
+      const nNeg = ops.neg(
+        ops.add(applySum(ops, blocks, hn, 'positive'), applySum(ops, blocks, hp, 'negative')),
+      );
       const nZero = applySum(ops, blocks, absH, 'abs');
-      const denominator = ops.add(ops.add(ops.mul(pos, nPos), ops.mul(neg, nNeg)), ops.mul(zeroG, nZero));
+      const denominator = ops.add(
+        ops.add(ops.mul(pos, nPos), ops.mul(neg, nNeg)),
+        ops.mul(zeroG, nZero),
+      );
       return {
         denominator,
         distribute: (bt) => {

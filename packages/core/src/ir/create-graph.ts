@@ -33,13 +33,19 @@ export function createGraph(spec: GraphSpec): IRGraph {
   const model = spec.name;
   const shapes = new Map<string, Shape>();
   if (!spec.input.shape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new BiaspropError('INVALID_GRAPH', `model '${model}': input '${spec.input.name}' needs a static shape, got [${spec.input.shape.join(', ')}]`);
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `model '${model}': input '${spec.input.name}' needs a static shape, got [${spec.input.shape.join(', ')}]`,
+    );
   }
   shapes.set(spec.input.name, [...spec.input.shape]);
   const nodes: IRNode[] = [];
   for (const node of spec.nodes) {
     const fail = (message: string): never => {
-      throw new BiaspropError('INVALID_GRAPH', `model '${model}', node '${node.name}' (${node.op}): ${message}`);
+      throw new BiaspropError(
+        'INVALID_GRAPH',
+        `model '${model}', node '${node.name}' (${node.op}): ${message}`,
+      );
     };
     if (shapes.has(node.name)) fail('duplicate node name');
     const rule = getOpRule(node.op);
@@ -50,8 +56,10 @@ export function createGraph(spec: GraphSpec): IRGraph {
     });
     if (inputShapes.length === 0) fail('has no inputs');
     for (const [k, p] of Object.entries(node.params ?? {})) {
-      if (p.data.length !== sizeOf(p.shape)) fail(`param '${k}' has ${p.data.length} values for shape [${p.shape.join(', ')}]`);
-      for (let i = 0; i < p.data.length; i++) if (!Number.isFinite(p.data[i]!)) fail(`param '${k}' contains ${p.data[i]}`);
+      if (p.data.length !== sizeOf(p.shape))
+        fail(`param '${k}' has ${p.data.length} values for shape [${p.shape.join(', ')}]`);
+      for (let i = 0; i < p.data.length; i++)
+        if (!Number.isFinite(p.data[i]!)) fail(`param '${k}' contains ${p.data[i]}`);
     }
     const shape = rule.inferShape(node, inputShapes, fail);
     shapes.set(node.name, shape);
@@ -59,7 +67,10 @@ export function createGraph(spec: GraphSpec): IRGraph {
   }
   const output = spec.output ?? nodes[nodes.length - 1]?.name;
   if (!output || !nodes.some((n) => n.name === output)) {
-    throw new BiaspropError('INVALID_GRAPH', `model '${model}': output '${output ?? ''}' is not a node`);
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `model '${model}': output '${output ?? ''}' is not a node`,
+    );
   }
   return {
     name: model,

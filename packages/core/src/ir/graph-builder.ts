@@ -15,7 +15,11 @@ export interface WindowOptions {
 }
 
 function param(data: FloatArray | readonly number[], shape: Shape): ParamTensor {
-  return { data: data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data), shape: [...shape] };
+  return {
+    data:
+      data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data),
+    shape: [...shape],
+  };
 }
 
 /**
@@ -49,14 +53,32 @@ export class GraphBuilder {
   }
 
   /** Adds any node; returns its name. */
-  add(op: string, inputs: readonly string[], attrs: Record<string, AttrValue> = {}, params: Record<string, ParamTensor> = {}, name?: string): string {
+  add(
+    op: string,
+    inputs: readonly string[],
+    attrs: Record<string, AttrValue> = {},
+    params: Record<string, ParamTensor> = {},
+    name?: string,
+  ): string {
     const n = name ?? this.fresh(op);
     this.nodes.push({ name: n, op, inputs, attrs, params });
     return n;
   }
 
-  dense(x: string, weight: FloatArray | readonly number[], shape: readonly [number, number], bias?: FloatArray | readonly number[], name?: string): string {
-    return this.add('dense', [x], {}, { weight: param(weight, shape), ...(bias ? { bias: param(bias, [shape[1]]) } : {}) }, name);
+  dense(
+    x: string,
+    weight: FloatArray | readonly number[],
+    shape: readonly [number, number],
+    bias?: FloatArray | readonly number[],
+    name?: string,
+  ): string {
+    return this.add(
+      'dense',
+      [x],
+      {},
+      { weight: param(weight, shape), ...(bias ? { bias: param(bias, [shape[1]]) } : {}) },
+      name,
+    );
   }
 
   conv2d(
@@ -77,12 +99,34 @@ export class GraphBuilder {
     );
   }
 
-  maxPool2d(x: string, kernel: readonly [number, number], options: WindowOptions = {}, name?: string): string {
-    return this.add('maxPool2d', [x], { kernel, ...(options as Record<string, AttrValue>) }, {}, name);
+  maxPool2d(
+    x: string,
+    kernel: readonly [number, number],
+    options: WindowOptions = {},
+    name?: string,
+  ): string {
+    return this.add(
+      'maxPool2d',
+      [x],
+      { kernel, ...(options as Record<string, AttrValue>) },
+      {},
+      name,
+    );
   }
 
-  avgPool2d(x: string, kernel: readonly [number, number], options: WindowOptions & { countIncludePad?: boolean } = {}, name?: string): string {
-    return this.add('avgPool2d', [x], { kernel, ...(options as Record<string, AttrValue>) }, {}, name);
+  avgPool2d(
+    x: string,
+    kernel: readonly [number, number],
+    options: WindowOptions & { countIncludePad?: boolean } = {},
+    name?: string,
+  ): string {
+    return this.add(
+      'avgPool2d',
+      [x],
+      { kernel, ...(options as Record<string, AttrValue>) },
+      {},
+      name,
+    );
   }
 
   globalAvgPool(x: string, name?: string): string {
@@ -98,7 +142,13 @@ export class GraphBuilder {
    */
   batchNorm(
     x: string,
-    stats: { gamma: readonly number[] | FloatArray; beta: readonly number[] | FloatArray; mean: readonly number[] | FloatArray; variance: readonly number[] | FloatArray; epsilon: number },
+    stats: {
+      gamma: readonly number[] | FloatArray;
+      beta: readonly number[] | FloatArray;
+      mean: readonly number[] | FloatArray;
+      variance: readonly number[] | FloatArray;
+      epsilon: number;
+    },
     axis = 0,
     name?: string,
   ): string {
@@ -109,11 +159,23 @@ export class GraphBuilder {
       scale[i] = stats.gamma[i]! / Math.sqrt(stats.variance[i]! + stats.epsilon);
       shift[i] = stats.beta[i]! - stats.mean[i]! * scale[i]!;
     }
-    return this.add('batchNorm', [x], { axis }, { scale: param(scale, [c]), shift: param(shift, [c]) }, name);
+    return this.add(
+      'batchNorm',
+      [x],
+      { axis },
+      { scale: param(scale, [c]), shift: param(shift, [c]) },
+      name,
+    );
   }
 
   scaleShift(x: string, scale?: ParamTensor, offset?: ParamTensor, name?: string): string {
-    return this.add('scaleShift', [x], {}, { ...(scale ? { scale } : {}), ...(offset ? { offset } : {}) }, name);
+    return this.add(
+      'scaleShift',
+      [x],
+      {},
+      { ...(scale ? { scale } : {}), ...(offset ? { offset } : {}) },
+      name,
+    );
   }
 
   relu(x: string, name?: string): string {
@@ -122,7 +184,12 @@ export class GraphBuilder {
   leakyRelu(x: string, alpha: number, name?: string): string {
     return this.add('leakyRelu', [x], { alpha }, {}, name);
   }
-  prelu(x: string, slope: FloatArray | readonly number[], slopeShape: Shape, name?: string): string {
+  prelu(
+    x: string,
+    slope: FloatArray | readonly number[],
+    slopeShape: Shape,
+    name?: string,
+  ): string {
     return this.add('prelu', [x], {}, { slope: param(slope, slopeShape) }, name);
   }
   clip(x: string, min: number, max: number, name?: string): string {

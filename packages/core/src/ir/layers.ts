@@ -34,7 +34,8 @@ export function layersOf(graph: IRGraph): LayerInfo[] {
     else if (groups.length) groups[groups.length - 1]!.nodes.push(node.name);
     else leading.push(node.name);
   }
-  if (groups.length === 0) return leading.length ? [{ index: 0, name: leading[0]!, nodes: leading }] : [];
+  if (groups.length === 0)
+    return leading.length ? [{ index: 0, name: leading[0]!, nodes: leading }] : [];
   groups[0]!.nodes.unshift(...leading);
   return groups.map((g, index) => ({ index, ...g }));
 }

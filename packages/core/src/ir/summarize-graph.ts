@@ -19,14 +19,29 @@ export function summarizeGraph(graph: IRGraph): string {
   let total = 0;
   for (const n of graph.nodes) {
     const rule = getOpRule(n.op);
-    const count = rule?.parameterCount?.(n) ?? Object.values(n.params).reduce((s, p) => s + sizeOf(p.shape), 0);
+    const count =
+      rule?.parameterCount?.(n) ?? Object.values(n.params).reduce((s, p) => s + sizeOf(p.shape), 0);
     total += count;
-    rows.push([n.name, n.op, `[${n.shape.join(', ')}]`, String(count), layerOf.get(n.name)?.name ?? '']);
+    rows.push([
+      n.name,
+      n.op,
+      `[${n.shape.join(', ')}]`,
+      String(count),
+      layerOf.get(n.name)?.name ?? '',
+    ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd(),
+  );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  lines.push('', `model '${graph.name}': ${graph.nodes.length} nodes, ${total} parameters, output '${graph.output}'`);
+  lines.push(
+    '',
+    `model '${graph.name}': ${graph.nodes.length} nodes, ${total} parameters, output '${graph.output}'`,
+  );
   for (const note of graph.notes) lines.push(`note (${note.pass}): ${note.message}`);
   return lines.join('\n');
 }

@@ -8,7 +8,8 @@ export interface ParamTensor {
 }
 
 /** Attribute values of a node. */
-export type AttrValue = number | string | boolean | readonly number[] | readonly (readonly number[])[];
+export type AttrValue =
+  number | string | boolean | readonly number[] | readonly (readonly number[])[];
 
 /**
  * One node as an adapter describes it: op kind, input node names, attributes and constants.

@@ -8,7 +8,10 @@ import { aboveRightLimit, thresholdCrossing } from './path-pieces.js';
 function kinkAtZero(ops: Ops, x: Tensor, dx: Tensor, tol: Tensor, below: Tensor | number) {
   const above = aboveRightLimit(ops, x, dx, 0, tol);
   const slope = below === 0 ? above : ops.where(above, 1, below);
-  return { piece: { y: ops.mul(x, slope), slope, intercept: null }, breakpoint: thresholdCrossing(ops, x, dx, 0, tol) };
+  return {
+    piece: { y: ops.mul(x, slope), slope, intercept: null },
+    breakpoint: thresholdCrossing(ops, x, dx, 0, tol),
+  };
 }
 
 /** `relu`: slope 1 where `z > 0`, else 0; no intercept. */
@@ -30,7 +33,8 @@ export const leakyReluOp = elementwiseRule({
     const slope = ops.where(ops.greater(x, 0), 1, numberAttr(node, 'alpha', 0.2));
     return { y: ops.mul(x, slope), slope, intercept: null };
   },
-  pathPiece: ({ ops, node }, x, dx, tol) => kinkAtZero(ops, x, dx, tol, numberAttr(node, 'alpha', 0.2)),
+  pathPiece: ({ ops, node }, x, dx, tol) =>
+    kinkAtZero(ops, x, dx, tol, numberAttr(node, 'alpha', 0.2)),
 });
 
 /** `prelu` (param `slope`, broadcastable per-example shape): slope 1 where `z > 0`, else the learned slope. */

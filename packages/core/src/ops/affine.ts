@@ -9,11 +9,16 @@ export function channelShape(x: Shape, axis: number, channels: number): number[]
   return x.map((d, i) => (i === axis ? channels : 1));
 }
 
-function channelParams(node: NodeSpec, x: Shape, fail: (m: string) => never): [ParamTensor, ParamTensor, number] {
+function channelParams(
+  node: NodeSpec,
+  x: Shape,
+  fail: (m: string) => never,
+): [ParamTensor, ParamTensor, number] {
   const scale = requireParam(node, 'scale', fail);
   const shift = requireParam(node, 'shift', fail);
   const axis = numberAttr(node, 'axis', 0);
-  if (axis < 0 || axis >= x.length) fail(`channel axis ${axis} out of range for input [${x.join(', ')}]`);
+  if (axis < 0 || axis >= x.length)
+    fail(`channel axis ${axis} out of range for input [${x.join(', ')}]`);
   const c = x[axis]!;
   if (sizeOf(scale.shape) !== c || sizeOf(shift.shape) !== c) {
     fail(`scale and shift need ${c} values (channel axis ${axis} of [${x.join(', ')}])`);

@@ -14,10 +14,20 @@ interface ConvState {
 
 function convParams(node: IRNode, inputShape: readonly number[]): Conv2dParams {
   const w = node.params.weight!;
-  const g = windowGeometry(node, [inputShape[1]!, inputShape[2]!], [w.shape[2]!, w.shape[3]!], (m) => {
-    throw new Error(m);
-  });
-  return { strides: g.strides, pads: g.effectivePads, dilations: g.dilations, groups: numberAttr(node, 'groups', 1) };
+  const g = windowGeometry(
+    node,
+    [inputShape[1]!, inputShape[2]!],
+    [w.shape[2]!, w.shape[3]!],
+    (m) => {
+      throw new Error(m);
+    },
+  );
+  return {
+    strides: g.strides,
+    pads: g.effectivePads,
+    dilations: g.dilations,
+    groups: numberAttr(node, 'groups', 1),
+  };
 }
 
 /**
@@ -31,12 +41,15 @@ export const conv2dOp: OpRule<ConvState> = {
   definesLayer: true,
   inferShape(node, [x], fail) {
     const w = requireParam(node, 'weight', fail);
-    if (w.shape.length !== 4) fail(`weight must be [O, C/groups, kh, kw], got [${w.shape.join(', ')}]`);
+    if (w.shape.length !== 4)
+      fail(`weight must be [O, C/groups, kh, kw], got [${w.shape.join(', ')}]`);
     if (x!.length !== 3) fail(`input must be [C, H, W], got [${x!.join(', ')}]`);
     const groups = numberAttr(node, 'groups', 1);
     const [o, cg] = w.shape as [number, number];
     if (!Number.isInteger(groups) || groups < 1 || cg * groups !== x![0] || o % groups !== 0) {
-      fail(`weight [${w.shape.join(', ')}] with groups=${groups} does not fit ${x![0]} input channels`);
+      fail(
+        `weight [${w.shape.join(', ')}] with groups=${groups} does not fit ${x![0]} input channels`,
+      );
     }
     const b = node.params?.bias;
     if (b && sizeOf(b.shape) !== o) fail(`bias has ${sizeOf(b.shape)} values for ${o} channels`);
@@ -74,7 +87,8 @@ export const conv2dOp: OpRule<ConvState> = {
         {
           h: x,
           apply: (t, variant) => ops.conv2d(t, v(variant), params),
-          applyTransposed: (t, variant) => ops.conv2dTranspose(t, v(variant), params, [t.shape[0]!, ...x.shape.slice(1)]),
+          applyTransposed: (t, variant) =>
+            ops.conv2dTranspose(t, v(variant), params, [t.shape[0]!, ...x.shape.slice(1)]),
         },
       ],
     };

@@ -20,10 +20,13 @@ export const denseOp: OpRule<DenseState> = {
     const w = requireParam(node, 'weight', fail);
     if (w.shape.length !== 2) fail(`weight must be [in, out], got [${w.shape.join(', ')}]`);
     if (x!.length !== 1 || x![0] !== w.shape[0]) {
-      fail(`input of shape [${x!.join(', ')}] does not match weight [${w.shape.join(', ')}] (flatten first)`);
+      fail(
+        `input of shape [${x!.join(', ')}] does not match weight [${w.shape.join(', ')}] (flatten first)`,
+      );
     }
     const b = node.params?.bias;
-    if (b && sizeOf(b.shape) !== w.shape[1]) fail(`bias has ${sizeOf(b.shape)} values for ${w.shape[1]} units`);
+    if (b && sizeOf(b.shape) !== w.shape[1])
+      fail(`bias has ${sizeOf(b.shape)} values for ${w.shape[1]} units`);
     return [w.shape[1]!];
   },
   forward({ ops, node }, [x]) {
@@ -47,7 +50,8 @@ export const denseOp: OpRule<DenseState> = {
   },
   linearMap({ ops, node }, { x }) {
     const w = node.params.weight!;
-    const v = (variant: Parameters<typeof weightVariant>[1]) => ops.weight(weightVariant(w.data, variant), w.shape);
+    const v = (variant: Parameters<typeof weightVariant>[1]) =>
+      ops.weight(weightVariant(w.data, variant), w.shape);
     return {
       kind: 'general',
       hasZeroWeights: hasZeros(w.data),

@@ -42,14 +42,23 @@ export function elementwiseRule(spec: {
    * Piecewise ops: the piece for `(t, t + ε)` along a path with derivative `dx`, and per unit the
    * distance in `t` to the next change of piece (see `aboveRightLimit`, `thresholdCrossing`).
    */
-  pathPiece?: (ctx: RuleContext, x: Tensor, dx: Tensor, tol: Tensor) => { piece: ElementwisePiece; breakpoint: Tensor };
+  pathPiece?: (
+    ctx: RuleContext,
+    x: Tensor,
+    dx: Tensor,
+    tol: Tensor,
+  ) => { piece: ElementwisePiece; breakpoint: Tensor };
 }): OpRule<ElementwiseState> {
   const fit = (ops: Ops, t: Tensor, shape: Shape): Tensor =>
-    t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : ops.unbroadcast(t, shape);
+    t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i])
+      ? t
+      : ops.unbroadcast(t, shape);
   /** `dx ⊙ slope`, broadcast to the output's shape. */
   const tangentOf = (ops: Ops, dx: Tensor, slope: Tensor | number, y: Tensor): Tensor => {
     const dy = slope === 1 ? dx : ops.mul(dx, slope);
-    return dy.shape.length === y.shape.length && dy.shape.every((d, i) => d === y.shape[i]) ? dy : ops.add(dy, ops.fill(y.shape, 0));
+    return dy.shape.length === y.shape.length && dy.shape.every((d, i) => d === y.shape[i])
+      ? dy
+      : ops.add(dy, ops.fill(y.shape, 0));
   };
   const pathPiece = spec.pathPiece;
   return {
@@ -59,9 +68,14 @@ export function elementwiseRule(spec: {
     inferShape(node, [x], fail) {
       let out: Shape = x!;
       for (const s of spec.check?.(node, x!, fail) ?? []) {
-        out = broadcastShapes(out, s) ?? fail(`constant of shape [${s.join(', ')}] does not broadcast with input [${x!.join(', ')}]`);
+        out =
+          broadcastShapes(out, s) ??
+          fail(
+            `constant of shape [${s.join(', ')}] does not broadcast with input [${x!.join(', ')}]`,
+          );
       }
-      if (out.length !== x!.length) fail(`constants would change the input's rank [${x!.join(', ')}]`);
+      if (out.length !== x!.length)
+        fail(`constants would change the input's rank [${x!.join(', ')}]`);
       return out;
     },
     forward(ctx, [x]) {
@@ -82,9 +96,19 @@ export function elementwiseRule(spec: {
     },
     ...(pathPiece
       ? {
-          pathForward(ctx: RuleContext, [x]: readonly Tensor[], [dx]: readonly Tensor[], tolerance: number) {
+          pathForward(
+            ctx: RuleContext,
+            [x]: readonly Tensor[],
+            [dx]: readonly Tensor[],
+            tolerance: number,
+          ) {
             const { ops } = ctx;
-            const { piece, breakpoint } = pathPiece(ctx, x!, dx!, absoluteTolerance(ops, x!, tolerance));
+            const { piece, breakpoint } = pathPiece(
+              ctx,
+              x!,
+              dx!,
+              absoluteTolerance(ops, x!, tolerance),
+            );
             const state = { x: x!, y: piece.y, slope: piece.slope, intercept: piece.intercept };
             return { y: piece.y, dy: tangentOf(ops, dx!, piece.slope, piece.y), state, breakpoint };
           },

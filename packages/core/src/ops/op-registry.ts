@@ -1,5 +1,14 @@
 import { BiaspropError } from '../errors.js';
-import { clipOp, eluOp, leakyReluOp, preluOp, reluOp, sigmoidOp, softplusOp, tanhOp } from './activations.js';
+import {
+  clipOp,
+  eluOp,
+  leakyReluOp,
+  preluOp,
+  reluOp,
+  sigmoidOp,
+  softplusOp,
+  tanhOp,
+} from './activations.js';
 import { batchNormOp, scaleShiftOp } from './affine.js';
 import { conv2dOp } from './conv2d.js';
 import { denseOp } from './dense.js';

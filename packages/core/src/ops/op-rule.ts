@@ -82,7 +82,11 @@ export interface OpRule<S = unknown> {
   /** An affine node with learned parameters (dense, conv, BatchNorm): it starts a layer. */
   readonly definesLayer?: boolean;
   /** Checks attributes/params and returns the per-example output shape; `fail` throws a message naming the node. */
-  inferShape(node: NodeSpec, inputShapes: readonly Shape[], fail: (message: string) => never): Shape;
+  inferShape(
+    node: NodeSpec,
+    inputShapes: readonly Shape[],
+    fail: (message: string) => never,
+  ): Shape;
   /** The forward pass; `state` keeps what the other methods need (masks, inputs, arg-max). */
   forward(ctx: RuleContext, inputs: readonly Tensor[]): { y: Tensor; state: S };
   /** `(A_{v,u}^x)ᵀ g` for each input u (null when the input gets nothing). */
@@ -101,7 +105,12 @@ export interface OpRule<S = unknown> {
    * by value, then by slope, then by first index; values within `tolerance` (relative to the
    * node's magnitude per example) count as equal. Required for exact Integrated Gradients.
    */
-  pathForward?(ctx: RuleContext, inputs: readonly Tensor[], tangents: readonly Tensor[], tolerance: number): PathStep<S>;
+  pathForward?(
+    ctx: RuleContext,
+    inputs: readonly Tensor[],
+    tangents: readonly Tensor[],
+    tolerance: number,
+  ): PathStep<S>;
   /** Parameter count for summaries (defaults to the size of all params). */
   parameterCount?(node: NodeSpec): number;
 }

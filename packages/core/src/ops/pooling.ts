@@ -64,7 +64,9 @@ function inverseDivisor(node: IRNode, x: Shape, g: WindowGeometry): Float64Array
     const ch = axisCounts(x[1]!, g, 0, includePad);
     const cw = axisCounts(x[2]!, g, 1, includePad);
     inv = new Float64Array(ch.length * cw.length);
-    ch.forEach((a, i) => cw.forEach((b, j) => (inv![i * cw.length + j] = a * b === 0 ? 0 : 1 / (a * b))));
+    ch.forEach((a, i) =>
+      cw.forEach((b, j) => (inv![i * cw.length + j] = a * b === 0 ? 0 : 1 / (a * b))),
+    );
     m.set(key, inv);
   }
   return inv;
@@ -102,7 +104,12 @@ export const avgPool2dOp: OpRule<AvgState> = {
   forward({ ops, node, inputShapes }, [x]) {
     const shape = inputShapes[0]!;
     const g = geometry(node, shape, throwing);
-    const params: Conv2dParams = { strides: g.strides, pads: g.effectivePads, dilations: g.dilations, groups: shape[0]! };
+    const params: Conv2dParams = {
+      strides: g.strides,
+      pads: g.effectivePads,
+      dilations: g.dilations,
+      groups: shape[0]!,
+    };
     const kernelShape = [shape[0]!, 1, g.kernel[0], g.kernel[1]];
     const kernel = onesKernel(shape[0]!, g.kernel);
     const inv = inverseDivisor(node, shape, g);
@@ -141,13 +148,30 @@ export const avgPool2dOp: OpRule<AvgState> = {
 };
 
 type MaxState =
-  | { readonly kind: 'argmax'; readonly x: Tensor; readonly argmax: unknown; readonly params: MaxPool2dParams }
-  | { readonly kind: 'patches'; readonly x: Tensor; readonly selection: Tensor; readonly params: Conv2dParams; readonly kernel: [number, number] };
+  | {
+      readonly kind: 'argmax';
+      readonly x: Tensor;
+      readonly argmax: unknown;
+      readonly params: MaxPool2dParams;
+    }
+  | {
+      readonly kind: 'patches';
+      readonly x: Tensor;
+      readonly selection: Tensor;
+      readonly params: Conv2dParams;
+      readonly kernel: [number, number];
+    };
 
 function maxPoolBack(ops: Ops, s: MaxState, t: Tensor): Tensor {
   if (s.kind === 'argmax') return ops.maxPool2dBackward(t, s.argmax, s.params, s.x.shape);
   const [n, c, , oh, ow] = s.selection.shape as [number, number, number, number, number];
-  return scatterPatches(ops, ops.mul(s.selection, ops.reshape(t, [n, c, 1, oh, ow])), s.params, s.kernel, s.x.shape);
+  return scatterPatches(
+    ops,
+    ops.mul(s.selection, ops.reshape(t, [n, c, 1, oh, ow])),
+    s.params,
+    s.kernel,
+    s.x.shape,
+  );
 }
 
 /**
@@ -164,7 +188,12 @@ export const maxPool2dOp: OpRule<MaxState> = {
   },
   forward({ ops, node, inputShapes }, [x]) {
     const g = geometry(node, inputShapes[0]!, throwing);
-    const params: MaxPool2dParams = { kernel: g.kernel, strides: g.strides, pads: g.effectivePads, dilations: g.dilations };
+    const params: MaxPool2dParams = {
+      kernel: g.kernel,
+      strides: g.strides,
+      pads: g.effectivePads,
+      dilations: g.dilations,
+    };
     const { y, argmax } = ops.maxPool2d(x!, params);
     return { y, state: { kind: 'argmax', x: x!, argmax, params } };
   },
@@ -180,7 +209,12 @@ export const maxPool2dOp: OpRule<MaxState> = {
   pathForward({ ops, node, inputShapes }, [x], [dx], tolerance) {
     const shape = inputShapes[0]!;
     const g = geometry(node, shape, throwing);
-    const params: Conv2dParams = { strides: g.strides, pads: g.effectivePads, dilations: g.dilations, groups: 1 };
+    const params: Conv2dParams = {
+      strides: g.strides,
+      pads: g.effectivePads,
+      dilations: g.dilations,
+      groups: 1,
+    };
     const k = g.kernel[0] * g.kernel[1];
     const valid = ops.weight(validMask(node, shape, params, g), [1, 1, k, g.out[0], g.out[1]]);
     const v = extractPatches(ops, x!, params, g.kernel);
@@ -212,7 +246,12 @@ export const maxPool2dOp: OpRule<MaxState> = {
 };
 
 const validCache = new WeakMap<IRNode, Map<string, Float64Array>>();
-function validMask(node: IRNode, shape: Shape, params: Conv2dParams, g: WindowGeometry): Float64Array {
+function validMask(
+  node: IRNode,
+  shape: Shape,
+  params: Conv2dParams,
+  g: WindowGeometry,
+): Float64Array {
   const key = shape.join(',');
   let m = validCache.get(node);
   if (!m) validCache.set(node, (m = new Map<string, Float64Array>()));

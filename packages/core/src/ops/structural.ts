@@ -38,14 +38,18 @@ export const reshapeOp = movingRule<null>({
     const n = sizeOf(x!);
     const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     const free = target.filter((d) => d === -1).length;
-    if (free > 1 || target.some((d) => d === 0 || d < -1)) fail(`invalid target shape [${target.join(', ')}]`);
+    if (free > 1 || target.some((d) => d === 0 || d < -1))
+      fail(`invalid target shape [${target.join(', ')}]`);
     const out = target.map((d) => (d === -1 ? n / known : d));
     if (sizeOf(out) !== n || !out.every(Number.isInteger)) {
       fail(`cannot reshape [${x!.join(', ')}] to [${target.join(', ')}]`);
     }
     return out;
   },
-  forward: ({ ops, node }, [x]) => ({ y: ops.reshape(x!, [x!.shape[0]!, ...node.shape]), state: null }),
+  forward: ({ ops, node }, [x]) => ({
+    y: ops.reshape(x!, [x!.shape[0]!, ...node.shape]),
+    state: null,
+  }),
   back: ({ ops, inputShapes }, _s, t) => [ops.reshape(t, [t.shape[0]!, ...inputShapes[0]!])],
 });
 
@@ -76,7 +80,12 @@ function padsOf(v: AttrValue | undefined, rank: number): [number, number][] | nu
   if (!Array.isArray(v) || v.length !== rank) return null;
   const out: [number, number][] = [];
   for (const p of v as unknown[]) {
-    if (!Array.isArray(p) || p.length !== 2 || !p.every((e) => Number.isInteger(e) && (e as number) >= 0)) return null;
+    if (
+      !Array.isArray(p) ||
+      p.length !== 2 ||
+      !p.every((e) => Number.isInteger(e) && (e as number) >= 0)
+    )
+      return null;
     out.push([p[0] as number, p[1] as number]);
   }
   return out;
@@ -90,7 +99,11 @@ function padsOf(v: AttrValue | undefined, rank: number): [number, number][] | nu
 export const padOp = movingRule<[number, number][]>({
   kind: 'pad',
   inferShape(node, [x], fail) {
-    const pads = padsOf(node.attrs?.pads, x!.length) ?? fail(`attribute 'pads' needs [before, after] non-negative integers for each of ${x!.length} axes`);
+    const pads =
+      padsOf(node.attrs?.pads, x!.length) ??
+      fail(
+        `attribute 'pads' needs [before, after] non-negative integers for each of ${x!.length} axes`,
+      );
     return x!.map((d, i) => d + pads[i]![0] + pads[i]![1]);
   },
   forward: ({ ops, node, inputShapes }, [x]) => {
@@ -108,15 +121,21 @@ export const concatOp = movingRule<null>({
   inferShape(node, shapes, fail) {
     const axis = numberAttr(node, 'axis', 0);
     const first = shapes[0]!;
-    if (axis < 0 || axis >= first.length) fail(`axis ${axis} out of range for rank ${first.length}`);
+    if (axis < 0 || axis >= first.length)
+      fail(`axis ${axis} out of range for rank ${first.length}`);
     for (const s of shapes) {
       if (s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i])) {
-        fail(`inputs ${shapes.map((x) => `[${x.join(', ')}]`).join(', ')} differ outside axis ${axis}`);
+        fail(
+          `inputs ${shapes.map((x) => `[${x.join(', ')}]`).join(', ')} differ outside axis ${axis}`,
+        );
       }
     }
     return first.map((d, i) => (i === axis ? shapes.reduce((a, s) => a + s[axis]!, 0) : d));
   },
-  forward: ({ ops, node }, xs) => ({ y: ops.concat(xs, numberAttr(node, 'axis', 0) + 1), state: null }),
+  forward: ({ ops, node }, xs) => ({
+    y: ops.concat(xs, numberAttr(node, 'axis', 0) + 1),
+    state: null,
+  }),
   back: ({ ops, node, inputShapes }, _s, t) => {
     const axis = numberAttr(node, 'axis', 0);
     let offset = 0;
@@ -134,7 +153,9 @@ interface SoftmaxState {
 
 function softmaxRule(kind: 'softmax' | 'logSoftmax'): OpRule<SoftmaxState> {
   const notLinearizable = (): never => {
-    throw new Error(`${kind} is only supported as the final node, where it is removed and the logits are explained`);
+    throw new Error(
+      `${kind} is only supported as the final node, where it is removed and the logits are explained`,
+    );
   };
   return {
     kind,

@@ -19,17 +19,27 @@ export const addOp: OpRule<SumState> = {
   linearity: 'linear',
   inferShape(node, shapes, fail) {
     if (shapes.length < 2) fail('needs at least two inputs');
-    const k = numbersAttr(node, 'coefficients', shapes.map(() => 1));
+    const k = numbersAttr(
+      node,
+      'coefficients',
+      shapes.map(() => 1),
+    );
     if (k.length !== shapes.length) fail(`${k.length} coefficients for ${shapes.length} inputs`);
     for (const s of shapes) {
       if (!shapesEqual(s, shapes[0]!)) {
-        fail(`inputs must have equal shapes, got ${shapes.map((x) => `[${x.join(', ')}]`).join(' and ')}`);
+        fail(
+          `inputs must have equal shapes, got ${shapes.map((x) => `[${x.join(', ')}]`).join(' and ')}`,
+        );
       }
     }
     return shapes[0]!;
   },
   forward({ ops, node }, xs) {
-    const k = numbersAttr(node, 'coefficients', xs.map(() => 1));
+    const k = numbersAttr(
+      node,
+      'coefficients',
+      xs.map(() => 1),
+    );
     const terms = xs.map((x, i) => (k[i] === 1 ? x : ops.mul(x, k[i]!)));
     const y = terms.slice(1).reduce((a, b) => ops.add(a, b), terms[0]!);
     return { y, state: { xs, coefficients: k } };
@@ -79,7 +89,8 @@ function selectRule(kind: 'maximum' | 'minimum'): OpRule<SelectState> {
     kind,
     linearity: 'piecewise',
     inferShape(_node, shapes, fail) {
-      if (shapes.length !== 2 || !shapesEqual(shapes[0]!, shapes[1]!)) fail('needs two inputs of equal shape');
+      if (shapes.length !== 2 || !shapesEqual(shapes[0]!, shapes[1]!))
+        fail('needs two inputs of equal shape');
       return shapes[0]!;
     },
     forward({ ops }, [a, b]) {
@@ -94,7 +105,10 @@ function selectRule(kind: 'maximum' | 'minimum'): OpRule<SelectState> {
       return null;
     },
     linearMap({ ops }, { firstSelected }) {
-      return { kind: 'routing', route: (beta) => [ops.mul(beta, firstSelected), ops.mul(beta, ops.sub(1, firstSelected))] };
+      return {
+        kind: 'routing',
+        route: (beta) => [ops.mul(beta, firstSelected), ops.mul(beta, ops.sub(1, firstSelected))],
+      };
     },
     pathForward({ ops }, [a, b], [da, db], tolerance) {
       // The first input wins on (t, t + ε) when clearly better, or tied in value and not worse in slope.
@@ -104,7 +118,10 @@ function selectRule(kind: 'maximum' | 'minimum'): OpRule<SelectState> {
       const tolV = absoluteTolerance(ops, ops.maximum(ops.abs(a!), ops.abs(b!)), tolerance);
       const tolS = absoluteTolerance(ops, ops.maximum(ops.abs(da!), ops.abs(db!)), tolerance);
       const tiedValue = ops.lessEqual(ops.abs(gap), tolV);
-      const firstSelected = ops.maximum(ops.greater(gap, tolV), ops.mul(tiedValue, ops.greaterEqual(rate, ops.neg(tolS))));
+      const firstSelected = ops.maximum(
+        ops.greater(gap, tolV),
+        ops.mul(tiedValue, ops.greaterEqual(rate, ops.neg(tolS))),
+      );
       const pick = (p: Tensor, q: Tensor) => ops.where(firstSelected, p, q);
       return {
         y: pick(a!, b!),

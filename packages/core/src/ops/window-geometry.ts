@@ -13,7 +13,15 @@ export interface WindowGeometry {
   readonly out: [number, number];
 }
 
-function axisOut(size: number, k: number, s: number, pb: number, pe: number, d: number, ceil: boolean): [number, number] {
+function axisOut(
+  size: number,
+  k: number,
+  s: number,
+  pb: number,
+  pe: number,
+  d: number,
+  ceil: boolean,
+): [number, number] {
   const span = size + pb + pe - d * (k - 1) - 1;
   let out = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
   // The last window must start inside the input or its leading padding (PyTorch and ONNX Runtime).

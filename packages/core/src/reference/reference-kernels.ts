@@ -47,7 +47,11 @@ function broadcastStrides(shape: Shape, out: Shape): number[] {
 }
 
 /** Calls `fn(outIndex, offsets...)` for each element of `out`, with offsets into each operand. */
-function forEachBroadcast(out: Shape, operands: readonly Shape[], fn: (i: number, offs: number[]) => void): void {
+function forEachBroadcast(
+  out: Shape,
+  operands: readonly Shape[],
+  fn: (i: number, offs: number[]) => void,
+): void {
   const n = sizeOf(out);
   const rank = out.length;
   const strides = operands.map((s) => broadcastStrides(s, out));
@@ -269,7 +273,8 @@ export const referenceKernels: Kernels<RefHandle> = {
     let offset = 0;
     for (const x of xs) {
       const row = x.shape[axis]! * inner;
-      for (let a = 0; a < outer; a++) out.set(x.handle.subarray(a * row, (a + 1) * row), a * outRow + offset);
+      for (let a = 0; a < outer; a++)
+        out.set(x.handle.subarray(a * row, (a + 1) * row), a * outRow + offset);
       offset += row;
     }
     return out;

@@ -27,9 +27,12 @@ export interface HostTensor {
  * ```
  */
 export function hostTensor(data: FloatArray | readonly number[], shape: Shape): HostTensor {
-  const arr = data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data);
+  const arr =
+    data instanceof Float32Array || data instanceof Float64Array ? data : Float64Array.from(data);
   if (arr.length !== sizeOf(shape)) {
-    throw new RangeError(`data has ${arr.length} elements but shape [${shape.join(', ')}] needs ${sizeOf(shape)}`);
+    throw new RangeError(
+      `data has ${arr.length} elements but shape [${shape.join(', ')}] needs ${sizeOf(shape)}`,
+    );
   }
   return { data: arr, shape: [...shape] };
 }

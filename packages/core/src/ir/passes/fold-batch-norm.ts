@@ -7,7 +7,11 @@ import type { IRGraph, IRNode, NodeSpec } from '../types.js';
  * The dense/conv node a BatchNorm can fold into: its input, when that is a dense or conv2d node
  * whose only consumer is this BatchNorm and whose output channels are the BatchNorm's axis.
  */
-export function foldTargetOf(graph: IRGraph, bn: IRNode, counts = consumerCounts(graph)): IRNode | undefined {
+export function foldTargetOf(
+  graph: IRGraph,
+  bn: IRNode,
+  counts = consumerCounts(graph),
+): IRNode | undefined {
   if (bn.op !== 'batchNorm') return undefined;
   const prev = graph.nodes.find((n) => n.name === bn.inputs[0]);
   if (!prev || (prev.op !== 'dense' && prev.op !== 'conv2d')) return undefined;
@@ -47,14 +51,22 @@ export function foldBatchNorm(graph: IRGraph): IRGraph {
     }
     const bias = new Float64Array(channels);
     const oldBias = target.params.bias?.data;
-    for (let c = 0; c < channels; c++) bias[c] = (oldBias ? oldBias[c]! : 0) * scale[c]! + shift[c]!;
+    for (let c = 0; c < channels; c++)
+      bias[c] = (oldBias ? oldBias[c]! : 0) * scale[c]! + shift[c]!;
     const spec: NodeSpec = replaced.get(target.name) ?? target;
     replaced.set(target.name, {
       ...spec,
-      params: { ...target.params, weight: { data: folded, shape: w.shape }, bias: { data: bias, shape: [channels] } },
+      params: {
+        ...target.params,
+        weight: { data: folded, shape: w.shape },
+        bias: { data: bias, shape: [channels] },
+      },
     });
     removed.set(bn.name, target.name);
-    notes.push({ pass: 'foldBatchNorm', message: `folded BatchNorm '${bn.name}' into '${target.name}'` });
+    notes.push({
+      pass: 'foldBatchNorm',
+      message: `folded BatchNorm '${bn.name}' into '${target.name}'`,
+    });
   }
   if (removed.size === 0) return graph;
   const spec = graphSpecOf(graph);

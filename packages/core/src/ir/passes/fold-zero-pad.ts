@@ -25,7 +25,12 @@ export function foldZeroPad(graph: IRGraph): IRGraph {
     const p = pad.attrs.pads as readonly (readonly number[])[];
     if (p.length !== 3 || p[0]![0] !== 0 || p[0]![1] !== 0) continue;
     const own = numbersAttr(conv, 'pads', [0, 0, 0, 0]);
-    convPads.set(conv.name, [own[0]! + p[1]![0]!, own[1]! + p[2]![0]!, own[2]! + p[1]![1]!, own[3]! + p[2]![1]!]);
+    convPads.set(conv.name, [
+      own[0]! + p[1]![0]!,
+      own[1]! + p[2]![0]!,
+      own[2]! + p[1]![1]!,
+      own[3]! + p[2]![1]!,
+    ]);
     removed.set(pad.name, pad.inputs[0]!);
   }
   if (removed.size === 0) return graph;
@@ -40,6 +45,12 @@ export function foldZeroPad(graph: IRGraph): IRGraph {
   return createGraph({
     ...spec,
     nodes,
-    notes: [...graph.notes, ...[...removed.keys()].map((p) => ({ pass: 'foldZeroPad', message: `folded zero padding '${p}' into the following conv` }))],
+    notes: [
+      ...graph.notes,
+      ...[...removed.keys()].map((p) => ({
+        pass: 'foldZeroPad',
+        message: `folded zero padding '${p}' into the following conv`,
+      })),
+    ],
   });
 }

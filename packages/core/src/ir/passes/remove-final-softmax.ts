@@ -20,6 +20,12 @@ export function removeFinalSoftmax(graph: IRGraph): IRGraph {
     nodes: spec.nodes.filter((n) => n.name !== last.name),
     output: last.inputs[0]!,
     removedSoftmax: last.name,
-    notes: [...graph.notes, { pass: 'removeFinalSoftmax', message: `removed final ${last.op} '${last.name}': the logits are explained` }],
+    notes: [
+      ...graph.notes,
+      {
+        pass: 'removeFinalSoftmax',
+        message: `removed final ${last.op} '${last.name}': the logits are explained`,
+      },
+    ],
   });
 }

@@ -1,0 +1,41 @@
+import type { BuiltinBbpRule, Method } from '@biasprop/core';
+import { BUILTIN_BBP_RULES } from '@biasprop/core';
+import type { ConformanceFixture } from './fixtures/fixture.js';
+
+/** One checked quantity: a fixture, a method and, for `bbp` and `total`, a rule. */
+export interface ConformanceCase {
+  readonly fixture: string;
+  readonly method: Method;
+  readonly rule?: BuiltinBbpRule;
+}
+
+/**
+ * Every case of a fixture list, in order: per fixture, each applicable method; `bbp` and `total`
+ * once per built-in rule.
+ *
+ * @example
+ * ```ts
+ * conformanceCases(conformanceFixtures).length; // 6 fixtures × 11 cases
+ * ```
+ */
+export function conformanceCases(fixtures: readonly ConformanceFixture[]): ConformanceCase[] {
+  return fixtures.flatMap((f) =>
+    f.methods.flatMap((method): ConformanceCase[] =>
+      method === 'bbp' || method === 'total'
+        ? BUILTIN_BBP_RULES.map((rule) => ({ fixture: f.name, method, rule }))
+        : [{ fixture: f.name, method }],
+    ),
+  );
+}
+
+/**
+ * A short label of a case, e.g. `bbp[contribution]`.
+ *
+ * @example
+ * ```ts
+ * caseLabel({ fixture: 'mlp', method: 'bbp', rule: 'signed' }); // 'bbp[signed]'
+ * ```
+ */
+export function caseLabel(c: Pick<ConformanceCase, 'method' | 'rule'>): string {
+  return c.rule ? `${c.method}[${c.rule}]` : c.method;
+}
