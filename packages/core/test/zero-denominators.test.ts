@@ -194,25 +194,31 @@ describe('all-zero weights', () => {
 });
 
 describe('explicit zero pad that is not folded into a conv', () => {
-  const reason =
-    'known gap (reported): β that reaches a padded position of a `pad` node has no input to go to, so completeness fails ' +
-    'unless foldZeroPad moves the pad into the following conv; a pad before a max pool cannot be folded';
-  console.log(`[skipped test] pad before max pool: ${reason}`);
-  it.skip(`keeps completeness for a pad before a max pool — ${reason}`, async () => {
+  // β that reaches a padded position of a `pad` node has no input to go to (its row of A is
+  // empty and it has no static connectivity), so completeness cannot hold there. The explanation
+  // must say so: a warning naming the node, and the lost part visible in bbpResidual.
+  it('reports the lost bias instead of hiding it', async () => {
     const b = new GraphBuilder('pad-pool', [1, 3, 3]);
     let h = b.conv2d(b.input, [1, -1, 0.5, 2], [1, 1, 2, 2], [0.3]);
-    h = b.pad(h, [
-      [0, 0],
-      [1, 1],
-      [1, 1],
-    ]);
+    h = b.pad(
+      h,
+      [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+      ],
+      'explicit-pad',
+    );
     h = b.maxPool2d(h, [2, 2], { strides: [2, 2] });
     b.dense(b.flatten(h), [1, 2, -1, 0.5], [4, 1], [0.1]);
     // Negative conv outputs: every window's maximum is a padded zero.
-    await explainChecked(
+    const e = await explain(
       b.build(),
       { data: Float64Array.from([-1, -2, -3, -1, -2, -1, -3, -1, -2]), shape: [1, 1, 3, 3] },
-      0,
+      { target: 0, methods: ['bbp'] },
     );
+    expect(e.warnings.join('\n')).toMatch(/padding node 'explicit-pad'/);
+    expect(e.decomposition[0]!.completenessResidual).toBeLessThan(1e-12);
+    expect(e.decomposition[0]!.bbpResidual.contribution).toBeGreaterThan(0.5);
   });
 });

@@ -120,6 +120,18 @@ export interface Explanation {
   readonly layers: readonly LayerBias[];
   /** Milliseconds per stage. */
   readonly timings: Readonly<Record<string, number>>;
+  /** Caveats about this graph, e.g. padding nodes through which BBp can lose bias (see `bbpResidual`). */
+  readonly warnings: readonly string[];
+}
+
+/** Caveats of a graph for BBp: zero padding that could not be folded into a conv. */
+export function bbpWarnings(graph: IRGraph): string[] {
+  return graph.nodes
+    .filter((n) => n.op === 'pad')
+    .map(
+      (n) =>
+        `BBp: padding node '${n.name}' has output positions with no input; bias that reaches them cannot be attributed and shows up in bbpResidual (fold the padding into the following conv to avoid this)`,
+    );
 }
 
 function perExample(t: HostTensor | undefined, n: number): Float64Array {
@@ -298,6 +310,7 @@ export async function explain(
     biasTerms,
     layers: layerBias,
     timings,
+    warnings: needBbp ? bbpWarnings(graph) : [],
   };
 }
 
