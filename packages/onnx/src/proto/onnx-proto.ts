@@ -115,7 +115,7 @@ function types(): { model: protobuf.Type; tensor: protobuf.Type } {
   return { model: modelType, tensor: tensorType };
 }
 
-const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, bytes: Uint8Array as unknown as typeof String, defaults: false, arrays: true };
+const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, bytes: Uint8Array, defaults: false, arrays: true };
 
 /**
  * Decodes an ONNX `ModelProto` from bytes.
@@ -128,7 +128,7 @@ const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, bytes: Uint8Arra
  */
 export function decodeModel(bytes: Uint8Array): ModelProto {
   const { model } = types();
-  return model.toObject(model.decode(bytes), TO_OBJECT) as ModelProto;
+  return model.toObject(model.decode(bytes), TO_OBJECT);
 }
 
 /**
@@ -154,5 +154,5 @@ export function encodeModel(m: ModelProto): Uint8Array {
  */
 export function decodeTensor(bytes: Uint8Array): TensorProto {
   const { tensor } = types();
-  return tensor.toObject(tensor.decode(bytes), TO_OBJECT) as TensorProto;
+  return tensor.toObject(tensor.decode(bytes), TO_OBJECT);
 }
