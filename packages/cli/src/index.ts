@@ -1,0 +1,22 @@
+// @biasprop/cli: the `biasprop` command, also callable in-process through `main(argv, io)`.
+export { main, MAIN_HELP } from './main.js';
+export type { CapturedIo, CliIo, OutputStream } from './cli-io.js';
+export { captureIo, processIo } from './cli-io.js';
+export { CliError, describeError } from './errors.js';
+export {
+  BACKEND_NAMES,
+  backendAvailability,
+  createBackend,
+  defaultBackend,
+  isBackendName,
+} from './backends.js';
+export type { BackendName } from './backends.js';
+export { loadModel } from './load-model.js';
+export type { LoadedModel, ModelFormat } from './load-model.js';
+export { readNpy, writeNpy } from './inputs/npy.js';
+export type { NpyArray } from './inputs/npy.js';
+export { readInputs } from './inputs/read-inputs.js';
+export type { InputExample } from './inputs/read-inputs.js';
+export { diverging, sequential } from './render/colormap.js';
+export { renderMontage } from './render/montage.js';
+export type { InputSummary } from './output/summary.js';
