@@ -10,7 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'cli.js');
 const source = join(root, 'src', 'cli.ts');
-const preferSource = process.env.BIASPROP_CLI_SOURCE === '1' || !existsSync(built);
+// Inside the biasprop repository the sources are the truth (a dist/ there may be stale).
+const inWorkspace = existsSync(join(root, '..', '..', 'pnpm-workspace.yaml')) && existsSync(source);
+const preferSource = process.env.BIASPROP_CLI_SOURCE === '1' || inWorkspace || !existsSync(built);
 
 if (!preferSource) {
   await import(pathToFileURL(built).href);

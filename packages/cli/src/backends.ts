@@ -96,9 +96,12 @@ async function tfjsBackend(kind: 'cpu' | 'wasm'): Promise<Backend> {
  * const { available, reason } = await backendAvailability('ort-cuda');
  * ```
  */
-export async function backendAvailability(
-  name: BackendName,
-): Promise<{ available: boolean; reason?: string }> {
+export async function backendAvailability(name: BackendName): Promise<{
+  /** Whether the backend can start here. */
+  available: boolean;
+  /** Why not, when it cannot. */
+  reason?: string;
+}> {
   if (name === 'ort-webgpu' || name === 'ort-cuda') {
     try {
       const onnx = await onnxModule();

@@ -1,5 +1,6 @@
 /** A stream the CLI writes to. */
 export interface OutputStream {
+  /** Writes text as is (no newline added). */
   write(text: string): void;
   /** True when the stream is a terminal (the progress bar then redraws one line). */
   readonly isTTY?: boolean;
@@ -7,7 +8,9 @@ export interface OutputStream {
 
 /** Where the CLI reads and writes: injected so tests can run commands in-process. */
 export interface CliIo {
+  /** Where results go. */
   readonly stdout: OutputStream;
+  /** Where progress and errors go. */
   readonly stderr: OutputStream;
   /** Directory relative paths are resolved against. */
   readonly cwd: string;

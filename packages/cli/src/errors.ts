@@ -40,7 +40,12 @@ export function usageError(message: string, command: string): CliError {
  * const { line, exitCode } = describeError(new Error('boom'));
  * ```
  */
-export function describeError(e: unknown): { line: string; exitCode: number } {
+export function describeError(e: unknown): {
+  /** The message on one line. */
+  line: string;
+  /** The exit code: the `CliError`'s, else 1. */
+  exitCode: number;
+} {
   if (e instanceof CliError) return { line: oneLine(e.message), exitCode: e.exitCode };
   if (e instanceof BiaspropError) return { line: oneLine(e.message), exitCode: 1 };
   if (e instanceof Error) return { line: oneLine(e.message || e.name), exitCode: 1 };

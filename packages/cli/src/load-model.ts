@@ -10,7 +10,9 @@ export type ModelFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'biasprop-ir';
 
 /** A model imported onto the IR (final Softmax removed, BatchNorms folded). */
 export interface LoadedModel {
+  /** The imported, prepared IR graph. */
   readonly graph: IRGraph;
+  /** The format detected from the file. */
   readonly format: ModelFormat;
   /** Absolute path of the model file. */
   readonly path: string;

@@ -251,6 +251,50 @@ describe('explain: Integrated Gradients options', () => {
     expect(Math.abs(e.igDelta!)).toBeLessThan(0.05);
   });
 
+  it('--ig-method exact walks the path: Σ IG = f(x) − f(x′) and igRegions is reported', async () => {
+    const out = freshOut(fx);
+    const r = await run(fx.dir, [
+      'explain',
+      fx.onnx,
+      fx.png,
+      ...REF,
+      '--out',
+      out,
+      '--method',
+      'integrated-gradients',
+      '--ig-method',
+      'exact',
+      '--format',
+      'json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const e = readSummary(out).inputs[0]!;
+    expect(e.igRegions).toBeGreaterThanOrEqual(1);
+    expect(Math.abs(e.igDelta!)).toBeLessThan(1e-9 * Math.max(1, Math.abs(e.f - e.fBaseline!)));
+  });
+
+  it('--ig-method adaptive reports the points it used', async () => {
+    const out = freshOut(fx);
+    const r = await run(fx.dir, [
+      'explain',
+      fx.onnx,
+      fx.png,
+      ...REF,
+      '--out',
+      out,
+      '--method',
+      'integrated-gradients',
+      '--ig-method',
+      'adaptive',
+      '--format',
+      'json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const e = readSummary(out).inputs[0]!;
+    expect(e.igPoints).toBeGreaterThanOrEqual(16);
+    expect(e.igRegions).toBeUndefined();
+  });
+
   it('--ig-steps changes the quadrature (fewer steps, larger delta for a Riemann rule)', async () => {
     const deltas: number[] = [];
     for (const steps of ['2', '200']) {

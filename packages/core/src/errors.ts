@@ -40,8 +40,11 @@ export type BiaspropErrorCode =
  */
 export class UnsupportedOpError extends BiaspropError {
   constructor(
+    /** The op (or layer) type as the model names it. */
     readonly opType: string,
+    /** The node (or layer) name. */
     readonly nodeName: string,
+    /** The model's name. */
     readonly modelName: string,
     detail?: string,
   ) {
@@ -63,8 +66,11 @@ export class UnsupportedOpError extends BiaspropError {
  */
 export class ShapeMismatchError extends BiaspropError {
   constructor(
+    /** What had the wrong shape (an input, a baseline, a param). */
     readonly what: string,
+    /** The expected shape (`N` for a free batch axis). */
     readonly expected: readonly (number | string)[],
+    /** The shape that was given. */
     readonly actual: readonly number[],
   ) {
     super(

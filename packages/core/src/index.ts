@@ -24,6 +24,7 @@ export { BackendRegistry } from './backend/backend-registry.js';
 export type { BackendFactory } from './backend/backend-registry.js';
 export { ReferenceBackend } from './reference/reference-backend.js';
 export { referenceKernels } from './reference/reference-kernels.js';
+export type { RefHandle } from './reference/reference-kernels.js';
 
 export type {
   AttrValue,
@@ -37,7 +38,7 @@ export type {
 export { createGraph, graphSpecOf } from './ir/create-graph.js';
 export type { GraphSpec } from './ir/create-graph.js';
 export { GraphBuilder } from './ir/graph-builder.js';
-export type { WindowOptions } from './ir/graph-builder.js';
+export type { Pads4, WindowOptions } from './ir/graph-builder.js';
 export { layersOf } from './ir/layers.js';
 export type { LayerInfo } from './ir/layers.js';
 export { summarizeGraph } from './ir/summarize-graph.js';
@@ -57,7 +58,7 @@ export type {
 } from './ops/op-rule.js';
 export { getOpRule, registerOp, registeredOpKinds } from './ops/op-registry.js';
 export { elementwiseRule } from './ops/elementwise-rule.js';
-export type { ElementwisePiece } from './ops/elementwise-rule.js';
+export type { ElementwisePiece, ElementwiseState } from './ops/elementwise-rule.js';
 
 export type { BbpRule, BuiltinBbpRule, CustomBbpRule, CustomRuleArgs } from './bbp/bbp-rule.js';
 export { BUILTIN_BBP_RULES, ruleName } from './bbp/bbp-rule.js';
@@ -96,4 +97,5 @@ export {
   forwardProgram,
   OUT as PROGRAM_OUTPUTS,
 } from './algorithms/attribution-program.js';
+export type { AttributionProgramOptions } from './algorithms/attribution-program.js';
 export { integratedGradientsProgram } from './algorithms/integrated-gradients-program.js';

@@ -1,4 +1,10 @@
-import type { BuiltinBbpRule, IgQuadrature, LayerSelection, Method } from '@biasprop/core';
+import type {
+  BuiltinBbpRule,
+  IgMethod,
+  IgQuadrature,
+  LayerSelection,
+  Method,
+} from '@biasprop/core';
 import { layersOf } from '@biasprop/core';
 import type { OptionSpec, ParsedArgs } from '../args/parse-args.js';
 import { BACKEND_NAMES, isBackendName } from '../backends.js';
@@ -19,13 +25,23 @@ export const CLI_METHODS = {
 export type CliMethod = keyof typeof CLI_METHODS;
 
 /** CLI names of the IG quadratures with core's names. */
-export const CLI_IG_METHODS = {
+export const CLI_IG_QUADRATURES = {
   'gauss-legendre': 'gaussLegendre',
   'riemann-left': 'riemannLeft',
   'riemann-right': 'riemannRight',
   'riemann-middle': 'riemannMiddle',
   'riemann-trapezoid': 'riemannTrapezoid',
 } as const satisfies Record<string, IgQuadrature>;
+
+/**
+ * CLI names of every IG method: the quadratures, `exact` (region by region, piecewise-linear
+ * networks) and `adaptive` (Gauss–Legendre points doubled until the delta is small).
+ */
+export const CLI_IG_METHODS = {
+  ...CLI_IG_QUADRATURES,
+  exact: 'exact',
+  adaptive: 'adaptive',
+} as const satisfies Record<string, IgMethod>;
 
 /** The BBp rules the CLI offers. */
 export const CLI_RULES: readonly BuiltinBbpRule[] = ['contribution', 'weight', 'signed', 'uniform'];
@@ -93,7 +109,8 @@ Options:
   --target N|pred     class to explain (default: pred, the predicted class)
   --contrast T,S      explain logit T minus logit S instead of one class
   --ig-steps N        Integrated Gradients points (default 50)
-  --ig-method NAME    gauss-legendre|riemann-left|riemann-right|riemann-middle|riemann-trapezoid
+  --ig-method NAME    gauss-legendre|riemann-left|riemann-right|riemann-middle|riemann-trapezoid|
+                      exact (region by region; piecewise-linear models)|adaptive
                       (default gauss-legendre)
   --baseline B        IG baseline: zero (default) or a .npy file in the model's input shape
   --bias-layers SEL   which layers' bias terms BBp includes: all (default), skip-first:K, or

@@ -7,7 +7,7 @@ import { adapterModule, loadModel } from '../load-model.js';
 import { formatTable } from '../output/table.js';
 import type { CliMethod } from './explain-options.js';
 import {
-  CLI_IG_METHODS,
+  CLI_IG_QUADRATURES,
   CLI_METHODS,
   CLI_RULES,
   checkBiasLayers,
@@ -32,7 +32,7 @@ Options:
   --target-input KIND  class-index (default: int64 'target' [batch], -1 = predicted class) or
                        readout (float32 'readout' [batch, classes], e.g. e_t − e_s)
   --ig-steps N         IG points (default 50)
-  --ig-method NAME     ${Object.keys(CLI_IG_METHODS).join('|')}
+  --ig-method NAME     ${Object.keys(CLI_IG_QUADRATURES).join('|')}
   -h, --help           show this help
 `;
 
@@ -95,9 +95,9 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   const batch = positive(o.get('batch') ?? '1', 'batch');
   const steps = positive(o.get('ig-steps') ?? '50', 'ig-steps');
   const igMethod = o.get('ig-method') ?? 'gauss-legendre';
-  if (!(igMethod in CLI_IG_METHODS))
+  if (!(igMethod in CLI_IG_QUADRATURES))
     throw usageError(
-      `--ig-method: unknown value '${igMethod}'; use ${Object.keys(CLI_IG_METHODS).join(', ')}`,
+      `--ig-method: unknown value '${igMethod}'; use ${Object.keys(CLI_IG_QUADRATURES).join(', ')}`,
       'export',
     );
   const targetInput = o.get('target-input') ?? 'class-index';
@@ -124,7 +124,7 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
       ? {
           integratedGradients: {
             steps,
-            method: CLI_IG_METHODS[igMethod as keyof typeof CLI_IG_METHODS],
+            method: CLI_IG_QUADRATURES[igMethod as keyof typeof CLI_IG_QUADRATURES],
           },
         }
       : {}),

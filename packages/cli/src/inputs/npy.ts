@@ -1,6 +1,8 @@
 /** An array read from or written to a `.npy` file. */
 export interface NpyArray {
+  /** The values, row-major (float64 files are converted). */
   readonly data: Float32Array;
+  /** The array's shape as stored. */
   readonly shape: readonly number[];
 }
 

@@ -13,6 +13,7 @@ export interface InputExample {
   readonly file: string;
   /** Example index inside a batched `.npy` file. */
   readonly index?: number;
+  /** The example's values in the model's input layout (no batch axis). */
   readonly data: Float32Array;
 }
 

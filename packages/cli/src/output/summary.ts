@@ -2,15 +2,21 @@ import type { Explanation } from '@biasprop/core';
 
 /** What summary.json holds for one input. */
 export interface InputSummary {
+  /** The input's name (its stem) in outputs. */
   readonly input: string;
+  /** The file it came from. */
   readonly file: string;
+  /** Example index inside a batched `.npy` file. */
   readonly index?: number;
   /** The explained class (the predicted one for `--target pred`); absent for a contrast. */
   readonly target?: number;
   /** `[t, s]` when logit t minus logit s is explained. */
   readonly contrast?: readonly [number, number];
+  /** How the target was chosen: the prediction, a class or a contrast. */
   readonly targetSource: 'pred' | 'class' | 'contrast';
+  /** The predicted class. */
   readonly predicted: number;
+  /** The model's output (logits once a softmax is removed). */
   readonly logits: readonly number[];
   /** f(x). */
   readonly f: number;
@@ -32,23 +38,41 @@ export interface InputSummary {
   readonly igDelta?: number;
   /** f(x') at the IG baseline (averaged over baselines). */
   readonly fBaseline?: number;
+  /** Exact IG: linear regions crossed on the path. */
+  readonly igRegions?: number;
+  /** Quadrature IG: points used (in adaptive mode, the final count). */
+  readonly igPoints?: number;
+  /** The bias terms summed per layer. */
   readonly biasByLayer: readonly {
+    /** The layer's name. */
     layer: string;
+    /** Position of the layer in the model, from 0. */
     index: number;
+    /** Whether BBp includes this layer (see `--bias-layers`). */
     selected: boolean;
+    /** The layer's bias terms summed. */
     value: number;
   }[];
+  /** Every node's bias term. */
   readonly biasByNode: readonly {
+    /** The node's name. */
     node: string;
+    /** The node's op kind. */
     op: string;
+    /** The layer the node belongs to. */
     layer: string;
+    /** Whether BBp includes this node's term. */
     selected: boolean;
+    /** `g_v · c_v` for this node. */
     value: number;
   }[];
+  /** The backend that computed it. */
   readonly backend: string;
+  /** The precision the backend computes in. */
   readonly precision: string;
   /** Milliseconds per method (per input: the batch's time divided by its size). */
   readonly ms: Readonly<Record<string, number>>;
+  /** The files written for this input. */
   readonly files: readonly string[];
 }
 
@@ -100,6 +124,9 @@ export function summarizeExample(e: Explanation, ctx: ExampleContext): InputSumm
       ? {
           igDelta: e.integratedGradients.delta[i]!,
           fBaseline: e.integratedGradients.baselineValue[i]!,
+          ...(e.integratedGradients.regions
+            ? { igRegions: e.integratedGradients.regions[i]! }
+            : { igPoints: e.integratedGradients.steps }),
         }
       : {}),
     biasByLayer: e.layers.map((l) => ({

@@ -5,8 +5,11 @@ import { Raster } from './raster.js';
 
 /** A 2-D map of values to draw; cells outside the data (padding of a vector grid) are NaN. */
 export interface Map2d {
+  /** Width in cells. */
   readonly width: number;
+  /** Height in cells. */
   readonly height: number;
+  /** The values, row-major. */
   readonly values: Float64Array;
 }
 

@@ -9,6 +9,7 @@ import { Raster } from './raster.js';
 export interface MontageColumn {
   /** Column label, e.g. `GRADIENT`, `BBP CONTRIBUTION`. */
   readonly label: string;
+  /** The attribution as a 2-D map (channels summed). */
   readonly map: Map2d;
 }
 
@@ -18,6 +19,7 @@ export interface MontageSpec {
   readonly title: string;
   /** The rendered input (already magnified by `scale`). */
   readonly input: RasterType;
+  /** The columns, left to right (one per method and rule). */
   readonly columns: readonly MontageColumn[];
   /** Magnification of every map. */
   readonly scale: number;

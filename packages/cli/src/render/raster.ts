@@ -13,10 +13,13 @@ import type { Rgb } from './colormap.js';
  * ```
  */
 export class Raster {
+  /** RGBA bytes, row-major. */
   readonly data: Uint8Array;
 
   constructor(
+    /** Width in pixels. */
     readonly width: number,
+    /** Height in pixels. */
     readonly height: number,
     background: Rgb = [255, 255, 255],
   ) {

@@ -11,20 +11,31 @@ import { resolveReadout } from './targets.js';
 
 /** Output names of the attribution program. */
 export const OUT = {
+  /** The model output `[N, K]`. */
   logits: 'logits',
+  /** The readout vectors `r`. */
   readout: 'readout',
+  /** The explained scalar `f(x)` per example. */
   f: 'f',
+  /** The gradient `w`. */
   gradient: 'gradient',
+  /** `w·x` per example. */
   wx: 'wx',
+  /** `Σ_v g_v·c_v` over all nodes, per example. */
   biasTotal: 'biasTotal',
+  /** `Σ_v g_v·c_v` over the selected nodes, per example. */
   biasSelected: 'biasSelected',
+  /** Output name of a node's bias term `ρ_v`. */
   rho: (node: string) => `rho:${node}`,
+  /** Output name of `β_0` under a rule. */
   bbp: (rule: string) => `bbp:${rule}`,
+  /** Output name of `Σ β_0` under a rule. */
   bbpSum: (rule: string) => `bbpSum:${rule}`,
 } as const;
 
 /** Options of {@link attributionProgram}. */
 export interface AttributionProgramOptions {
+  /** The BBp rules to run. */
   readonly rules: readonly BbpRule[];
   /** Nodes whose `ρ_v = g_v ⊙ c_v` BBp includes. */
   readonly selected: ReadonlySet<string>;

@@ -14,10 +14,18 @@ import { encodeTargets } from './targets.js';
 import { validateInput } from './validate-input.js';
 
 /** Default relative tolerance for "equal" values on the path, per backend precision. */
-export const EXACT_IG_TOLERANCE = { float64: 1e-9, float32: 1e-5, float16: 1e-2 } as const;
+export const EXACT_IG_TOLERANCE = {
+  /** float64 backends. */
+  float64: 1e-9,
+  /** float32 backends. */
+  float32: 1e-5,
+  /** float16 backends. */
+  float16: 1e-2,
+} as const;
 
 /** Options of {@link exactIntegratedGradients}. */
 export interface ExactIntegratedGradientsOptions {
+  /** Where to compute (default: a new `ReferenceBackend`). */
   readonly backend?: Backend;
   /** One target for all examples, or several targets explained with the same walk (default `['pred']`). */
   readonly targets?: readonly (Target | readonly Target[])[];
@@ -30,6 +38,7 @@ export interface ExactIntegratedGradientsOptions {
    * (default by precision: 1e-9 float64, 1e-5 float32, 1e-2 float16).
    */
   readonly tolerance?: number;
+  /** Called after each region with the most regions crossed and the least `t` reached. */
   readonly onProgress?: (regions: number, t: number) => void;
 }
 

@@ -35,8 +35,11 @@ export const METHODS: readonly Method[] = [
 
 /** Progress of a long explanation. */
 export interface Progress {
+  /** Which part is running. */
   readonly stage: 'attribution' | 'integratedGradients';
+  /** Steps finished so far. */
   readonly done: number;
+  /** Steps in all. */
   readonly total: number;
 }
 
@@ -54,6 +57,7 @@ export interface ExplainOptions {
   readonly biasLayers?: LayerSelection;
   /** Integrated Gradients settings. */
   readonly integratedGradients?: IntegratedGradientsOptions;
+  /** Called as the explanation progresses (backend runs, IG batches). */
   readonly onProgress?: (p: Progress) => void;
 }
 
@@ -79,26 +83,39 @@ export interface Decomposition {
 
 /** A node's bias term `Σ g_v ⊙ c_v` per example. */
 export interface BiasTerm {
+  /** The node's name. */
   readonly node: string;
+  /** The node's op kind. */
   readonly op: string;
+  /** The layer the node belongs to. */
   readonly layer: string;
+  /** Whether BBp includes this node's term (see `biasLayers`). */
   readonly selected: boolean;
+  /** `Σ g_v ⊙ c_v` per example. */
   readonly values: Float64Array;
 }
 
 /** A layer's bias terms summed per example. */
 export interface LayerBias {
+  /** The layer's name (its first node with learned parameters). */
   readonly layer: string;
+  /** Position of the layer in the model, from 0. */
   readonly index: number;
+  /** Whether BBp includes this layer's terms. */
   readonly selected: boolean;
+  /** The layer's bias terms summed, per example. */
   readonly values: Float64Array;
 }
 
 /** Everything {@link explain} returns. Attribution tensors have the input's shape `[N, ...]`. */
 export interface Explanation {
+  /** The graph's name. */
   readonly model: string;
+  /** The backend that computed it. */
   readonly backend: string;
+  /** The precision the backend computes in. */
   readonly precision: Precision;
+  /** Number of examples. */
   readonly batch: number;
   /** Set when a final Softmax was removed and the logits are explained. */
   readonly removedSoftmax?: string;
@@ -108,15 +125,21 @@ export interface Explanation {
   readonly predicted: readonly number[];
   /** The readout vectors `r` `[N, K]` that were explained. */
   readonly readout: HostTensor;
+  /** Per example: `f = w·x + b` and the completeness checks. */
   readonly decomposition: readonly Decomposition[];
+  /** The gradient `w` (saliency). */
   readonly gradient?: HostTensor;
+  /** Gradient × input, `w ⊙ x`. */
   readonly inputXGradient?: HostTensor;
+  /** Integrated Gradients with its convergence delta. */
   readonly integratedGradients?: IntegratedGradientsResult;
   /** `β_0` per rule name. */
   readonly bbp?: Readonly<Record<string, HostTensor>>;
   /** `w ⊙ x + β_0` per rule name: sums to `f(x)` (when all layers are selected). */
   readonly total?: Readonly<Record<string, HostTensor>>;
+  /** Every node's bias term per example. */
   readonly biasTerms: readonly BiasTerm[];
+  /** The bias terms summed per layer. */
   readonly layers: readonly LayerBias[];
   /** Milliseconds per stage. */
   readonly timings: Readonly<Record<string, number>>;

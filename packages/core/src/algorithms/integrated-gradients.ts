@@ -40,6 +40,7 @@ export interface IntegratedGradientsOptions {
   readonly maxPointsPerRun?: number;
   /** Memory budget in bytes for one run; bounds the points per run by an estimate of the graph's activations. */
   readonly memoryBudgetBytes?: number;
+  /** Called after each backend run with the runs done and in all. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -53,6 +54,7 @@ export interface IntegratedGradientsResult {
   readonly baselineValue: Float64Array;
   /** Quadrature points used (the last, largest count in adaptive mode; 0 in exact mode). */
   readonly steps: number;
+  /** The method that produced it. */
   readonly method: IgMethod;
   /** Exact mode: linear regions crossed per example. */
   readonly regions?: Int32Array;

@@ -8,7 +8,13 @@ import type { IRGraph } from '../ir/types.js';
  * first k layers, the paper's per-layer study), a list of layer or node names, or a predicate.
  */
 export type LayerSelection =
-  'all' | { readonly skipFirst: number } | readonly string[] | ((layer: LayerInfo) => boolean);
+  | 'all'
+  | {
+      /** Leave out the first k layers' bias terms. */
+      readonly skipFirst: number;
+    }
+  | readonly string[]
+  | ((layer: LayerInfo) => boolean);
 
 /** Resolves a selection to the set of node names whose `ρ` terms are included. */
 export function selectBiasNodes(graph: IRGraph, selection: LayerSelection = 'all'): Set<string> {

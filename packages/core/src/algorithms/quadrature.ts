@@ -15,7 +15,9 @@ export const IG_QUADRATURES: readonly IgQuadrature[] = [
 
 /** Points `t_i ∈ [0, 1]` and weights `w_i` of a quadrature (the weights sum to 1). */
 export interface QuadraturePoints {
+  /** The points `t_i` in [0, 1]. */
   readonly points: Float64Array;
+  /** The weights, summing to 1. */
   readonly weights: Float64Array;
 }
 

@@ -8,7 +8,13 @@ import type { HostTensor } from '../tensor/host-tensor.js';
  * a contrast `{ contrast: [t, s] }` meaning logit t minus logit s (the log-odds of t against s for
  * a softmax classifier).
  */
-export type Target = number | 'pred' | { readonly contrast: readonly [number, number] };
+export type Target =
+  | number
+  | 'pred'
+  | {
+      /** `[t, s]`: explain logit t minus logit s. */
+      readonly contrast: readonly [number, number];
+    };
 
 /** Host inputs that encode the readout vectors `r` of a batch. */
 export interface ReadoutInputs {

@@ -18,16 +18,19 @@ export type BackendFactory = () => Promise<Backend>;
 export class BackendRegistry {
   private readonly entries = new Map<string, { factory: BackendFactory; priority: number }>();
 
+  /** Adds (or replaces) a backend; a higher priority is tried first by `create()`. */
   register(name: string, factory: BackendFactory, priority = 0): void {
     this.entries.set(name, { factory, priority });
   }
 
+  /** Registered names, highest priority first. */
   names(): string[] {
     return [...this.entries.entries()]
       .sort((a, b) => b[1].priority - a[1].priority)
       .map(([n]) => n);
   }
 
+  /** Starts the named backend, or the first that starts by priority; errors give every reason. */
   async create(name?: string): Promise<Backend> {
     if (name !== undefined) {
       const entry = this.entries.get(name);

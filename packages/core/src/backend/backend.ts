@@ -11,7 +11,9 @@ export type Precision = 'float64' | 'float32' | 'float16';
  * replay it. `key` identifies the computation (model, method and options) for caching.
  */
 export interface Program {
+  /** Identifies the computation (model, method, options) for caching compiled programs. */
   readonly key: string;
+  /** Builds the outputs from the inputs with the backend's ops; never reads values. */
   build(ops: Ops, inputs: Readonly<Record<string, Tensor>>): Record<string, Tensor>;
 }
 
@@ -31,6 +33,7 @@ export interface Backend {
   readonly name: string;
   /** The precision results are computed in. */
   readonly precision: Precision;
+  /** Runs a program on host inputs and returns its outputs on the host. */
   run(
     program: Program,
     inputs: Readonly<Record<string, HostTensor>>,

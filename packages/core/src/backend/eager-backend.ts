@@ -11,10 +11,12 @@ export class IdentityWeightCache implements WeightCache {
   private readonly map = new WeakMap<FloatArray, Map<string, unknown>>();
   private readonly all: unknown[] = [];
 
+  /** The handle stored for this array and shape, if any. */
   get(data: FloatArray, shape: Shape): unknown {
     return this.map.get(data)?.get(shape.join(','));
   }
 
+  /** Stores the handle of an uploaded weight. */
   set(data: FloatArray, shape: Shape, handle: unknown): void {
     let m = this.map.get(data);
     if (!m) this.map.set(data, (m = new Map<string, unknown>()));
@@ -35,7 +37,9 @@ export class IdentityWeightCache implements WeightCache {
 export abstract class EagerBackend<H> implements Backend {
   abstract readonly name: string;
   abstract readonly precision: Precision;
+  /** The kernels the program runs on. */
   protected abstract readonly kernels: Kernels<H>;
+  /** Model weights uploaded once and kept until `dispose()`. */
   protected readonly weightCache = new IdentityWeightCache();
 
   /** Copies a handle's values to JavaScript memory. */
@@ -43,6 +47,7 @@ export abstract class EagerBackend<H> implements Backend {
   /** Frees a handle (no-op for garbage-collected data). */
   protected abstract release(handle: H): void;
 
+  /** Runs the program op by op, reads the outputs and frees every intermediate handle. */
   async run(
     program: Program,
     inputs: Readonly<Record<string, HostTensor>>,

@@ -32,7 +32,9 @@ export type Operand = Tensor | number;
 
 /** Persistent constants kept by a backend across runs (weights uploaded once). */
 export interface WeightCache {
+  /** The handle stored for this array and shape, if any. */
   get(data: FloatArray, shape: Shape): unknown;
+  /** Stores the handle of an uploaded weight. */
   set(data: FloatArray, shape: Shape, handle: unknown): void;
 }
 
@@ -85,10 +87,12 @@ export class Ops {
     return new Tensor(handle, shape);
   }
 
+  /** A scalar constant (shape `[]`). */
   scalar(value: number): Tensor {
     return this.wrap(this.kernels.fill([], value), []);
   }
 
+  /** A tensor of `shape` filled with `value`. */
   fill(shape: Shape, value: number): Tensor {
     return this.wrap(this.kernels.fill(shape, value), shape);
   }
@@ -97,24 +101,31 @@ export class Ops {
     return this.wrap(this.kernels.unary(op, x, x.shape), x.shape);
   }
 
+  /** `−x`. */
   neg(x: Tensor): Tensor {
     return this.unary('neg', x);
   }
+  /** `|x|`. */
   abs(x: Tensor): Tensor {
     return this.unary('abs', x);
   }
+  /** The sign of `x`: −1, 0 or 1. */
   sign(x: Tensor): Tensor {
     return this.unary('sign', x);
   }
+  /** `eˣ`. */
   exp(x: Tensor): Tensor {
     return this.unary('exp', x);
   }
+  /** The natural logarithm. */
   log(x: Tensor): Tensor {
     return this.unary('log', x);
   }
+  /** `1/(1 + e⁻ˣ)`. */
   sigmoid(x: Tensor): Tensor {
     return this.unary('sigmoid', x);
   }
+  /** The hyperbolic tangent. */
   tanh(x: Tensor): Tensor {
     return this.unary('tanh', x);
   }
@@ -128,15 +139,19 @@ export class Ops {
     return this.wrap(this.kernels.binary(op, ta, tb, out), out);
   }
 
+  /** `a + b` with broadcasting. */
   add(a: Operand, b: Operand): Tensor {
     return this.binary('add', a, b);
   }
+  /** `a − b` with broadcasting. */
   sub(a: Operand, b: Operand): Tensor {
     return this.binary('sub', a, b);
   }
+  /** `a ⊙ b` with broadcasting. */
   mul(a: Operand, b: Operand): Tensor {
     return this.binary('mul', a, b);
   }
+  /** `a / b` with broadcasting. */
   div(a: Operand, b: Operand): Tensor {
     return this.binary('div', a, b);
   }
@@ -144,9 +159,11 @@ export class Ops {
   divNoNan(a: Operand, b: Operand): Tensor {
     return this.binary('divNoNan', a, b);
   }
+  /** The larger of `a` and `b` per element. */
   maximum(a: Operand, b: Operand): Tensor {
     return this.binary('maximum', a, b);
   }
+  /** The smaller of `a` and `b` per element. */
   minimum(a: Operand, b: Operand): Tensor {
     return this.binary('minimum', a, b);
   }
@@ -154,18 +171,23 @@ export class Ops {
   greater(a: Operand, b: Operand): Tensor {
     return this.binary('greater', a, b);
   }
+  /** 1 where `a ≥ b`, else 0. */
   greaterEqual(a: Operand, b: Operand): Tensor {
     return this.binary('greaterEqual', a, b);
   }
+  /** 1 where `a < b`, else 0. */
   less(a: Operand, b: Operand): Tensor {
     return this.binary('less', a, b);
   }
+  /** 1 where `a ≤ b`, else 0. */
   lessEqual(a: Operand, b: Operand): Tensor {
     return this.binary('lessEqual', a, b);
   }
+  /** 1 where `a = b`, else 0. */
   equal(a: Operand, b: Operand): Tensor {
     return this.binary('equal', a, b);
   }
+  /** 1 where `a ≠ b`, else 0. */
   notEqual(a: Operand, b: Operand): Tensor {
     return this.binary('notEqual', a, b);
   }
@@ -198,9 +220,11 @@ export class Ops {
     return this.wrap(this.kernels.reduce(op, x, norm, keepDims, out), out);
   }
 
+  /** Sum over `axes` (kept as 1 when `keepDims`). */
   sum(x: Tensor, axes: readonly number[], keepDims = false): Tensor {
     return this.reduce('sum', x, axes, keepDims);
   }
+  /** Maximum over `axes` (kept as 1 when `keepDims`). */
   max(x: Tensor, axes: readonly number[], keepDims = false): Tensor {
     return this.reduce('max', x, axes, keepDims);
   }
@@ -209,11 +233,13 @@ export class Ops {
     return this.sum(x, x.shape.map((_, i) => i).slice(1), false);
   }
 
+  /** Inclusive cumulative sum along `axis`. */
   cumsum(x: Tensor, axis: number): Tensor {
     const a = axis < 0 ? axis + x.rank : axis;
     return this.wrap(this.kernels.cumsum(x, a, x.shape), x.shape);
   }
 
+  /** 2-D matrix product `op(a)·op(b)`, with optional transposes. */
   matMul(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
     if (a.rank !== 2 || b.rank !== 2)
       fail(`matMul: needs 2-D operands, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
@@ -223,6 +249,7 @@ export class Ops {
     return this.wrap(this.kernels.matMul(a, b, transA, transB, [m, n]), [m, n]);
   }
 
+  /** 2-D convolution: NCHW input, OIHW weights. */
   conv2d(x: Tensor, w: Tensor, p: Conv2dParams): Tensor {
     const [n, c, h, wd] = x.shape as [number, number, number, number];
     const [o, ci, kh, kw] = w.shape as [number, number, number, number];
@@ -244,7 +271,16 @@ export class Ops {
     return this.wrap(this.kernels.conv2dTranspose(dy, w, p, out), out);
   }
 
-  maxPool2d(x: Tensor, p: MaxPool2dParams): { y: Tensor; argmax: unknown } {
+  /** Max pooling (ties to the first index in row-major window order; padding never selected) and an opaque arg-max for `maxPool2dBackward`. */
+  maxPool2d(
+    x: Tensor,
+    p: MaxPool2dParams,
+  ): {
+    /** The pooled values. */
+    y: Tensor;
+    /** The backend's opaque record of the selected positions. */
+    argmax: unknown;
+  } {
     const [n, c, h, w] = x.shape as [number, number, number, number];
     const oh = convOutputSize(h, p.kernel[0], p.strides[0], p.pads[0], p.pads[2], p.dilations[0]);
     const ow = convOutputSize(w, p.kernel[1], p.strides[1], p.pads[1], p.pads[3], p.dilations[1]);
@@ -254,17 +290,20 @@ export class Ops {
     return { y: this.wrap(y, out), argmax };
   }
 
+  /** Scatter-adds `dy` to the positions the forward pass selected. */
   maxPool2dBackward(dy: Tensor, argmax: unknown, p: MaxPool2dParams, inputShape: Shape): Tensor {
     const out = [dy.shape[0]!, ...inputShape.slice(1)];
     return this.wrap(this.kernels.maxPool2dBackward(dy, argmax, p, out), out);
   }
 
+  /** The same values in another shape. */
   reshape(x: Tensor, shape: Shape): Tensor {
     if (sizeOf(shape) !== sizeOf(x.shape))
       fail(`reshape: cannot reshape ${formatShape(x.shape)} to ${formatShape(shape)}`);
     return this.wrap(this.kernels.reshape(x, shape), shape);
   }
 
+  /** Permutes the axes: output axis i is input axis `perm[i]`. */
   transpose(x: Tensor, perm: readonly number[]): Tensor {
     if (perm.length !== x.rank)
       fail(`transpose: permutation of length ${perm.length} for rank ${x.rank}`);
@@ -272,6 +311,7 @@ export class Ops {
     return this.wrap(this.kernels.transpose(x, perm, out), out);
   }
 
+  /** Concatenates along `axis` (shapes equal elsewhere). */
   concat(xs: readonly Tensor[], axis: number): Tensor {
     if (xs.length === 1) return xs[0]!;
     const first = xs[0]!;
@@ -280,10 +320,12 @@ export class Ops {
     return this.wrap(this.kernels.concat(xs, axis, out), out);
   }
 
+  /** The block of `size` starting at `begin`. */
   slice(x: Tensor, begin: readonly number[], size: readonly number[]): Tensor {
     return this.wrap(this.kernels.slice(x, begin, size, size), size);
   }
 
+  /** Zero padding: `pads[i] = [before, after]` for axis i. */
   pad(x: Tensor, pads: readonly (readonly [number, number])[]): Tensor {
     const out = x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
     return this.wrap(this.kernels.pad(x, pads, out), out);

@@ -12,6 +12,7 @@ export class Tensor {
     readonly shape: Shape,
   ) {}
 
+  /** Number of axes. */
   get rank(): number {
     return this.shape.length;
   }

@@ -16,7 +16,9 @@ export const BUILTIN_BBP_RULES: readonly BuiltinBbpRule[] = [
 
 /** What a user-defined rule receives for one node `w` with a general (non-routing) linear map. */
 export interface CustomRuleArgs {
+  /** The tensor operations to write the rule with. */
   readonly ops: Ops;
+  /** The node whose `β` is distributed. */
   readonly node: IRNode;
   /** One block per input u: `h_u` and the operators of `A_{w,u}^x` and its variants. */
   readonly blocks: readonly LinearMapBlock[];
@@ -47,7 +49,9 @@ export interface CustomRuleArgs {
  * ```
  */
 export interface CustomBbpRule {
+  /** The rule's name in results (`bbp[name]`). */
   readonly name: string;
+  /** Returns the `β` for each input (null for an input that gets nothing). */
   distribute(args: CustomRuleArgs): (Tensor | null)[];
 }
 

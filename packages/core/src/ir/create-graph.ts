@@ -6,12 +6,17 @@ import type { GraphInput, GraphNote, IRGraph, IRNode, NodeSpec } from './types.j
 
 /** What {@link createGraph} takes. */
 export interface GraphSpec {
+  /** The model's name, used in every message. */
   readonly name: string;
+  /** The graph input: its name and per-example shape. */
   readonly input: GraphInput;
+  /** The nodes in topological (the model's own) order. */
   readonly nodes: readonly NodeSpec[];
   /** Output node name (defaults to the last node). */
   readonly output?: string;
+  /** Set when a final Softmax was removed (passes set it). */
   readonly removedSoftmax?: string;
+  /** What graph passes did, for the user. */
   readonly notes?: readonly GraphNote[];
 }
 

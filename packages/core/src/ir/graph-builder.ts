@@ -3,14 +3,18 @@ import type { Shape } from '../tensor/shape.js';
 import { createGraph } from './create-graph.js';
 import type { AttrValue, IRGraph, NodeSpec, ParamTensor } from './types.js';
 
-type Pads4 = readonly [number, number, number, number];
+/** Padding of a 2-D window, `[top, left, bottom, right]`. */
+export type Pads4 = readonly [number, number, number, number];
 
 /** Window options shared by conv and pooling builders. */
 export interface WindowOptions {
+  /** `[strideH, strideW]` (default `[1, 1]`). */
   readonly strides?: readonly [number, number];
   /** `[top, left, bottom, right]`. */
   readonly pads?: Pads4;
+  /** `[dilationH, dilationW]` (default `[1, 1]`). */
   readonly dilations?: readonly [number, number];
+  /** Pooling only: round the output size up (default false). */
   readonly ceilMode?: boolean;
 }
 
@@ -65,6 +69,7 @@ export class GraphBuilder {
     return n;
   }
 
+  /** A `dense` node: weights `[in, out]` (`shape`), optional bias `[out]`. */
   dense(
     x: string,
     weight: FloatArray | readonly number[],
@@ -81,6 +86,7 @@ export class GraphBuilder {
     );
   }
 
+  /** A `conv2d` node: NCHW, weights `[out, in/groups, kh, kw]`, optional bias `[out]`. */
   conv2d(
     x: string,
     weight: FloatArray | readonly number[],
@@ -99,6 +105,7 @@ export class GraphBuilder {
     );
   }
 
+  /** A `maxPool2d` node over `kernel` windows. */
   maxPool2d(
     x: string,
     kernel: readonly [number, number],
@@ -114,6 +121,7 @@ export class GraphBuilder {
     );
   }
 
+  /** An `avgPool2d` node over `kernel` windows (padding excluded from the mean unless `countIncludePad`). */
   avgPool2d(
     x: string,
     kernel: readonly [number, number],
@@ -129,10 +137,12 @@ export class GraphBuilder {
     );
   }
 
+  /** Global average pooling: `[C, H, W]` → `[C, 1, 1]`. */
   globalAvgPool(x: string, name?: string): string {
     return this.add('avgPool2d', [x], { global: true }, {}, name);
   }
 
+  /** Global max pooling: `[C, H, W]` → `[C, 1, 1]`. */
   globalMaxPool(x: string, name?: string): string {
     return this.add('maxPool2d', [x], { global: true }, {}, name);
   }
@@ -168,6 +178,7 @@ export class GraphBuilder {
     );
   }
 
+  /** A `scaleShift` node: `x ⊙ scale + offset` with constants that broadcast with the input. */
   scaleShift(x: string, scale?: ParamTensor, offset?: ParamTensor, name?: string): string {
     return this.add(
       'scaleShift',
@@ -178,12 +189,15 @@ export class GraphBuilder {
     );
   }
 
+  /** A `relu` node. */
   relu(x: string, name?: string): string {
     return this.add('relu', [x], {}, {}, name);
   }
+  /** A `leakyRelu` node with slope `alpha` below 0. */
   leakyRelu(x: string, alpha: number, name?: string): string {
     return this.add('leakyRelu', [x], { alpha }, {}, name);
   }
+  /** A `prelu` node with a learned `slope` (broadcast with the input). */
   prelu(
     x: string,
     slope: FloatArray | readonly number[],
@@ -192,33 +206,43 @@ export class GraphBuilder {
   ): string {
     return this.add('prelu', [x], {}, { slope: param(slope, slopeShape) }, name);
   }
+  /** A `clip` node (ReLU6 is `clip(x, 0, 6)`). */
   clip(x: string, min: number, max: number, name?: string): string {
     return this.add('clip', [x], { min, max }, {}, name);
   }
+  /** A `sigmoid` node (tangent-linearized). */
   sigmoid(x: string, name?: string): string {
     return this.add('sigmoid', [x], {}, {}, name);
   }
+  /** A `tanh` node (tangent-linearized). */
   tanh(x: string, name?: string): string {
     return this.add('tanh', [x], {}, {}, name);
   }
+  /** An `add` node: `Σ_i k_i x_i` (coefficients default to 1; `[1, -1]` subtracts). */
   sum(xs: readonly string[], coefficients?: readonly number[], name?: string): string {
     return this.add('add', xs, coefficients ? { coefficients } : {}, {}, name);
   }
+  /** A `concat` node along a per-example `axis`. */
   concat(xs: readonly string[], axis: number, name?: string): string {
     return this.add('concat', xs, { axis }, {}, name);
   }
+  /** A `reshape` node to a per-example `shape` (one `-1` allowed). */
   reshape(x: string, shape: readonly number[], name?: string): string {
     return this.add('reshape', [x], { shape }, {}, name);
   }
+  /** Flattens to `[n]` (a `reshape` to `[-1]`). */
   flatten(x: string, name?: string): string {
     return this.reshape(x, [-1], name);
   }
+  /** A `transpose` node over per-example axes. */
   transpose(x: string, perm: readonly number[], name?: string): string {
     return this.add('transpose', [x], { perm }, {}, name);
   }
+  /** A zero `pad` node: `[before, after]` per per-example axis. */
   pad(x: string, pads: readonly (readonly [number, number])[], name?: string): string {
     return this.add('pad', [x], { pads }, {}, name);
   }
+  /** A `softmax` node (only as the final node; `prepareGraph` removes it). */
   softmax(x: string, name?: string): string {
     return this.add('softmax', [x], {}, {}, name);
   }

@@ -3,7 +3,9 @@ import type { Shape } from '../tensor/shape.js';
 
 /** A constant tensor stored in the model (weights, biases, slopes), at the file's precision. */
 export interface ParamTensor {
+  /** The values, row-major, at the file's precision. */
   readonly data: FloatArray;
+  /** The shape (no batch axis). */
   readonly shape: Shape;
 }
 
@@ -22,10 +24,15 @@ export type AttrValue =
  * ```
  */
 export interface NodeSpec {
+  /** Unique name of the node (other nodes refer to it in `inputs`). */
   readonly name: string;
+  /** The op kind (`dense`, `conv2d`, `relu`, … or a registered custom kind). */
   readonly op: string;
+  /** Names of the nodes (or the graph input) this node reads, in order. */
   readonly inputs: readonly string[];
+  /** Attributes of the op (strides, axis, alpha, …). */
   readonly attrs?: Readonly<Record<string, AttrValue>>;
+  /** Constants of the op (weight, bias, scale, …) by name. */
   readonly params?: Readonly<Record<string, ParamTensor>>;
   /** Where the node came from (layer class, ONNX op type), for messages and summaries. */
   readonly source?: string;
@@ -33,7 +40,9 @@ export interface NodeSpec {
 
 /** A validated node with its inferred per-example output shape. */
 export interface IRNode extends NodeSpec {
+  /** Attributes of the op (empty when none). */
   readonly attrs: Readonly<Record<string, AttrValue>>;
+  /** Constants of the op (empty when none). */
   readonly params: Readonly<Record<string, ParamTensor>>;
   /** Per-example output shape (no batch axis). */
   readonly shape: Shape;
@@ -41,6 +50,7 @@ export interface IRNode extends NodeSpec {
 
 /** The graph input. */
 export interface GraphInput {
+  /** Name nodes use to read the input. */
   readonly name: string;
   /** Per-example shape (no batch axis), in the model's own layout. */
   readonly shape: Shape;
@@ -48,7 +58,9 @@ export interface GraphInput {
 
 /** Notes that passes leave for the user (a folded BatchNorm, a removed Softmax). */
 export interface GraphNote {
+  /** The pass that left the note (`foldBatchNorm`, `removeFinalSoftmax`, …). */
   readonly pass: string;
+  /** What it did, in words. */
   readonly message: string;
 }
 
@@ -59,6 +71,7 @@ export interface GraphNote {
 export interface IRGraph {
   /** The model's name, used in every message. */
   readonly name: string;
+  /** The graph input: its name and per-example shape. */
   readonly input: GraphInput;
   /** Nodes in topological order, which is the model's own node order. */
   readonly nodes: readonly IRNode[];

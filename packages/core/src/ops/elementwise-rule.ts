@@ -8,16 +8,23 @@ import { absoluteTolerance } from './path-pieces.js';
 
 /** The piece of an elementwise function at the current input: `y = slope ⊙ x + intercept`. */
 export interface ElementwisePiece {
+  /** The output `slope ⊙ x + intercept`. */
   readonly y: Tensor;
+  /** The slope per unit (or one number for all). */
   readonly slope: Tensor | number;
+  /** The intercept per unit, the node's bias term (null when zero). */
   readonly intercept: Tensor | null;
 }
 
 /** State of an elementwise rule: the input and its piece. */
 export interface ElementwiseState {
+  /** The input. */
   readonly x: Tensor;
+  /** The output. */
   readonly y: Tensor;
+  /** The slope of the piece per unit. */
   readonly slope: Tensor | number;
+  /** The intercept of the piece per unit (null when zero). */
   readonly intercept: Tensor | null;
 }
 

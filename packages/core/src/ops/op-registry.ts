@@ -37,9 +37,10 @@ const registry = new Map<string, OpRule<never>>();
  * const g = createGraph({ ...spec, nodes: [{ name: 'hs', op: 'hardSwish', inputs: ['x'] }] });
  * ```
  */
-export function registerOp(rule: OpRule<never>): void {
+export function registerOp<S>(rule: OpRule<S>): void {
   if (!rule.kind) throw new BiaspropError('INVALID_OPTION', 'an op rule needs a kind');
-  registry.set(rule.kind, rule);
+  // The registry is heterogeneous: each rule only ever receives the state its own forward returned.
+  registry.set(rule.kind, rule as unknown as OpRule<never>);
 }
 
 /** The rule of an op kind, or undefined. */

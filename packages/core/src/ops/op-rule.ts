@@ -8,7 +8,9 @@ export type Linearity = 'linear' | 'piecewise' | 'smooth';
 
 /** What an op rule sees while it runs. */
 export interface RuleContext {
+  /** The tensor operations of the backend running the rule. */
   readonly ops: Ops;
+  /** The node being evaluated (attributes, params, inferred shape). */
   readonly node: IRNode;
   /** Per-example shapes of the node's inputs. */
   readonly inputShapes: readonly Shape[];
@@ -45,10 +47,18 @@ export interface LinearMapBlock {
  *   connected entry of `A` is exactly zero (so the second zero-denominator fallback can matter).
  */
 export type LocalLinearMap =
-  | { readonly kind: 'routing'; route(beta: Tensor): (Tensor | null)[] }
   | {
+      /** Every output unit is connected to at most one input element. */
+      readonly kind: 'routing';
+      /** The `β` each input receives (its whole share; null when an input gets nothing). */
+      route(beta: Tensor): (Tensor | null)[];
+    }
+  | {
+      /** A dense block per input. */
       readonly kind: 'general';
+      /** One block `A_{w,u}` per input u, in input order. */
       readonly blocks: readonly LinearMapBlock[];
+      /** Some statically connected entry of `A` can be exactly zero. */
       readonly hasZeroWeights: boolean;
     };
 
@@ -59,9 +69,13 @@ export type LocalLinearMap =
  * piece (`+Infinity` where it never does; null for ops with a single piece).
  */
 export interface PathStep<S> {
+  /** The node's value at the current point of the path. */
   readonly y: Tensor;
+  /** The derivative of the value along the path, on the piece chosen for `(t, t + ε)`. */
   readonly dy: Tensor;
+  /** The state `vjp`, `bias` and `linearMap` use: the piece for `(t, t + ε)`. */
   readonly state: S;
+  /** Per unit, the distance in `t` to its next change of piece (`+Infinity` if none); null for single-piece ops. */
   readonly breakpoint: Tensor | null;
 }
 
@@ -77,7 +91,9 @@ export interface PathStep<S> {
  * ```
  */
 export interface OpRule<S = unknown> {
+  /** The op kind: the `op` string of the nodes this rule serves. */
   readonly kind: string;
+  /** Linear, piecewise-linear (exact at the point, needs `pathForward` for exact IG) or smooth (tangent-linearized). */
   readonly linearity: Linearity;
   /** An affine node with learned parameters (dense, conv, BatchNorm): it starts a layer. */
   readonly definesLayer?: boolean;
@@ -88,7 +104,15 @@ export interface OpRule<S = unknown> {
     fail: (message: string) => never,
   ): Shape;
   /** The forward pass; `state` keeps what the other methods need (masks, inputs, arg-max). */
-  forward(ctx: RuleContext, inputs: readonly Tensor[]): { y: Tensor; state: S };
+  forward(
+    ctx: RuleContext,
+    inputs: readonly Tensor[],
+  ): {
+    /** The node's output. */
+    y: Tensor;
+    /** What `vjp`, `bias` and `linearMap` need. */
+    state: S;
+  };
   /** `(A_{v,u}^x)ᵀ g` for each input u (null when the input gets nothing). */
   vjp(ctx: RuleContext, state: S, g: Tensor): (Tensor | null)[];
   /** The constant part `c_v^x`, broadcastable to the output (null when zero). */

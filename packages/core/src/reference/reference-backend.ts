@@ -16,6 +16,7 @@ import { referenceKernels } from './reference-kernels.js';
 export class ReferenceBackend extends EagerBackend<RefHandle> {
   readonly name = 'reference';
   readonly precision: Precision = 'float64';
+  /** The float64 reference kernels. */
   protected readonly kernels: Kernels<RefHandle> = referenceKernels;
 
   protected async read(handle: RefHandle): Promise<Float64Array> {

@@ -14,7 +14,9 @@ export type FloatArray = Float64Array | Float32Array;
  * ```
  */
 export interface HostTensor {
+  /** The values, row-major. */
   readonly data: FloatArray;
+  /** The shape (batch axis first where there is one). */
   readonly shape: Shape;
 }
 

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Runs biasprop's exported attribution graphs on ONNX Runtime's CUDA provider and checks them.
+
+Reads the folder written by scripts/gpu-check-prepare.ts (manifest.json, one folder per case with
+model.onnx, inputs and float64 reference outputs), runs every model with CPUExecutionProvider
+and CUDAExecutionProvider, and prints the max error against the reference (arrays: max|err| /
+max|ref|; per-example scalars: relative to max(|f|, |w.x|, |b|)) and the timings (median).
+
+Exit status: 0 when every output is within the manifest's tolerance (or when it skips: no
+onnxruntime, no CUDA provider), 1 when an output is off.
+
+Usage: python3 gpu_check.py [DATA_DIR] [--require-cuda]
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+SCALARS = ("f", "wx", "b")
+
+
+def load(root, case_dir, info):
+    import numpy as np
+
+    dtype = {"float32": np.float32, "float64": np.float64, "int64": np.int64}[info["dtype"]]
+    return np.fromfile(os.path.join(root, case_dir, info["file"]), dtype=dtype).reshape(info["shape"])
+
+
+def errors(outputs, refs):
+    import numpy as np
+
+    f, wx, b = refs["f"], refs["wx"], refs["b"]
+    scale_scalar = float(np.max(np.maximum(np.maximum(np.abs(f), np.abs(wx)), np.abs(b))))
+    result = {}
+    for name, ref in refs.items():
+        got = outputs[name].astype(np.float64)
+        if got.shape != ref.shape:
+            result[name] = float("inf")
+            continue
+        err = float(np.max(np.abs(got - ref))) if ref.size else 0.0
+        scalar = name in SCALARS or name.startswith("bbp_sum_")
+        scale = scale_scalar if scalar else float(np.max(np.abs(ref)))
+        result[name] = err / scale if scale > 0 else err
+    return result
+
+
+def median_ms(session, feeds, min_runs=5, budget_s=2.0):
+    session.run(None, feeds)
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_runs or (time.perf_counter() - start < budget_s and len(times) < 100):
+        t = time.perf_counter()
+        session.run(None, feeds)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    require_cuda = "--require-cuda" in sys.argv
+    root = args[0] if args else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".gpu-check")
+    try:
+        import numpy as np  # noqa: F401
+        import onnxruntime as ort
+    except ImportError as e:
+        print(f"gpu_check.py: skipped: {e} (install onnxruntime-gpu and numpy)")
+        return 1 if require_cuda else 0
+    providers = ort.get_available_providers()
+    print(f"onnxruntime {ort.__version__}, available providers: {', '.join(providers)}")
+    if "CUDAExecutionProvider" not in providers:
+        print("gpu_check.py: skipped: this onnxruntime build has no CUDAExecutionProvider (install onnxruntime-gpu)")
+        return 1 if require_cuda else 0
+    with open(os.path.join(root, "manifest.json")) as fh:
+        manifest = json.load(fh)
+    tol = manifest.get("tolerance", 1e-4)
+    # TF32 would round conv/matmul inputs to 10 mantissa bits: the contract is float32.
+    cuda = ("CUDAExecutionProvider", {"use_tf32": 0, "cudnn_conv_algo_search": "DEFAULT"})
+    failed = False
+    rows = []
+    for case in manifest["cases"]:
+        model = os.path.join(root, case["model"])
+        feeds = {k: load(root, case["dir"], v) for k, v in case["inputs"].items()}
+        refs = {k: load(root, case["dir"], v) for k, v in case["references"].items()}
+        row = {"case": case["name"]}
+        for label, prov in (("cpu", ["CPUExecutionProvider"]), ("cuda", [cuda, "CPUExecutionProvider"])):
+            opts = ort.SessionOptions()
+            opts.log_severity_level = 3
+            t = time.perf_counter()
+            session = ort.InferenceSession(model, sess_options=opts, providers=prov)
+            build_ms = (time.perf_counter() - t) * 1000
+            names = [o.name for o in session.get_outputs()]
+            outputs = dict(zip(names, session.run(None, feeds)))
+            errs = errors(outputs, refs)
+            worst = max(errs, key=errs.get)
+            row[label] = {"ms": median_ms(session, feeds), "build_ms": build_ms, "err": errs[worst], "worst": worst}
+            if errs[worst] > tol or errs[worst] != errs[worst]:
+                failed = True
+                bad = ", ".join(f"{k}={v:.2e}" for k, v in sorted(errs.items()) if not v <= tol)
+                print(f"  {case['name']} on {label}: outputs beyond {tol:g}: {bad}")
+        rows.append(row)
+    print()
+    print("| case | max error cpu (worst output) | max error cuda (worst output) | cpu ms | cuda ms | cpu ÷ cuda | cuda session build ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        c, g = r["cpu"], r["cuda"]
+        print(
+            f"| {r['case']} | {c['err']:.2e} ({c['worst']}) | {g['err']:.2e} ({g['worst']}) | {c['ms']:.2f} | {g['ms']:.2f} | "
+            f"{c['ms'] / g['ms']:.1f}× | {g['build_ms']:.0f} |"
+        )
+    print()
+    print("FAILED: some outputs are beyond the tolerance" if failed else f"OK: every output within {tol:g} of the float64 reference")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

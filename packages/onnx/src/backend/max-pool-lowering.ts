@@ -1,0 +1,182 @@
+import type { KernelInput, MaxPool2dParams, Shape } from '@biasprop/core';
+import type { OnnxGraphRecorder } from './onnx-graph-recorder.js';
+
+/**
+ * Whether the windows tile the input without overlap, padding or dilation (stride = kernel):
+ * then they are a reshape of the input instead of one strided slice per offset.
+ */
+function isTiling(p: MaxPool2dParams): boolean {
+  return (
+    p.strides[0] === p.kernel[0] &&
+    p.strides[1] === p.kernel[1] &&
+    p.dilations[0] === 1 &&
+    p.dilations[1] === 1 &&
+    p.pads.every((v) => v === 0)
+  );
+}
+
+/**
+ * The windows of a max pool as a tensor `[N, C, K, oh, ow]` (K = kh·kw in row-major window
+ * order). Values are copied exactly (no arithmetic); padded positions hold −∞ so they are never
+ * the maximum (every window has at least one real position).
+ */
+function extractWindows(
+  rec: OnnxGraphRecorder,
+  x: KernelInput<string>,
+  p: MaxPool2dParams,
+  out: Shape,
+): string {
+  const [n, c] = x.shape as [number, number, number, number];
+  const [, , oh, ow] = out as [number, number, number, number];
+  const [kh, kw] = p.kernel;
+  const [pt, pl, pb, pr] = p.pads;
+  let padded = x.handle;
+  if (pt || pl || pb || pr) {
+    padded = rec.node('Pad', [
+      x.handle,
+      rec.int64s([0, 0, pt, pl, 0, 0, pb, pr]),
+      rec.floatScalar(-Infinity),
+    ]);
+  }
+  const parts: string[] = [];
+  for (let ky = 0; ky < kh; ky++) {
+    for (let kx = 0; kx < kw; kx++) {
+      const sy = ky * p.dilations[0];
+      const sx = kx * p.dilations[1];
+      const s = rec.node('Slice', [
+        padded,
+        rec.int64s([sy, sx]),
+        rec.int64s([sy + (oh - 1) * p.strides[0] + 1, sx + (ow - 1) * p.strides[1] + 1]),
+        rec.int64s([2, 3]),
+        rec.int64s([p.strides[0], p.strides[1]]),
+      ]);
+      parts.push(rec.node('Reshape', [s, rec.int64s([n, c, 1, oh, ow])]));
+    }
+  }
+  return rec.concatValues(parts, 2);
+}
+
+/**
+ * Max pooling with an exact first-index arg-max: `y = ReduceMax(windows)`, and the selection
+ * one-hot `[N, C, K, oh, ow]` is `isMax · (CumSum(isMax) = 1)` with `isMax = (windows = y)`.
+ * The selection is the opaque arg-max handle consumed by {@link maxPool2dBackwardGraph}.
+ *
+ * @example
+ * ```ts
+ * const { y, argmax } = maxPool2dGraph(rec, { handle: 'x', shape: [1, 1, 4, 4] }, params, [1, 1, 2, 2]);
+ * ```
+ */
+export function maxPool2dGraph(
+  rec: OnnxGraphRecorder,
+  x: KernelInput<string>,
+  p: MaxPool2dParams,
+  out: Shape,
+): { y: string; argmax: string } {
+  if (isTiling(p)) return tilingMaxPool(rec, x, p, out);
+  const windows = extractWindows(rec, x, p, out);
+  const max = rec.node('ReduceMax', [windows], { axes: [2], keepdims: 1 });
+  const y = rec.node('Reshape', [max, rec.int64s(out)]);
+  const isMax = rec.toFloat(rec.node('Equal', [windows, max]));
+  const first = rec.toFloat(
+    rec.node('Equal', [rec.node('CumSum', [isMax, rec.int64s([2], true)]), rec.floatScalar(1)]),
+  );
+  return { y, argmax: rec.node('Mul', [isMax, first]) };
+}
+
+/**
+ * Non-overlapping windows without a transpose: the input viewed as `[N, C, oh, kh, ow, kw]`
+ * (cropped to whole windows), the maximum over axes 3 and 5, and the first maximum in row-major
+ * window order: a maximum with no maximum in an earlier window row (exclusive CumSum over kh of
+ * the per-row flags) and none earlier in its own row (exclusive CumSum over kw). The selection
+ * keeps that 6-D layout.
+ */
+function tilingMaxPool(
+  rec: OnnxGraphRecorder,
+  x: KernelInput<string>,
+  p: MaxPool2dParams,
+  out: Shape,
+): { y: string; argmax: string } {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [, , oh, ow] = out as [number, number, number, number];
+  const [kh, kw] = p.kernel;
+  let v = x.handle;
+  if (oh * kh !== h || ow * kw !== w)
+    v = rec.node('Slice', [
+      v,
+      rec.int64s([0, 0]),
+      rec.int64s([oh * kh, ow * kw]),
+      rec.int64s([2, 3]),
+    ]);
+  const windows = rec.node('Reshape', [v, rec.int64s([n, c, oh, kh, ow, kw])]);
+  const max = rec.node('ReduceMax', [windows], { axes: [3, 5], keepdims: 1 });
+  const y = rec.node('Reshape', [max, rec.int64s(out)]);
+  const isMax = rec.toFloat(rec.node('Equal', [windows, max]));
+  const zero = rec.floatScalar(0);
+  let first = isMax;
+  if (kw > 1) {
+    const earlierInRow = rec.node('CumSum', [isMax, rec.int64s([5], true)], { exclusive: 1 });
+    first = rec.node('Mul', [first, rec.toFloat(rec.node('Equal', [earlierInRow, zero]))]);
+  }
+  if (kh > 1) {
+    const rowHasMax = rec.node('ReduceMax', [isMax], { axes: [5], keepdims: 1 });
+    const earlierRows = rec.node('CumSum', [rowHasMax, rec.int64s([3], true)], { exclusive: 1 });
+    first = rec.node('Mul', [first, rec.toFloat(rec.node('Equal', [earlierRows, zero]))]);
+  }
+  return { y, argmax: first };
+}
+
+/**
+ * The adjoint of max pooling: `dy` routed to the selected position of each window and summed
+ * into the input shape `out`. It is the exact transpose of the window extraction (reshapes,
+ * zero pads and crops, adds), so it involves no arithmetic beyond adding the routed values.
+ *
+ * @example
+ * ```ts
+ * const dx = maxPool2dBackwardGraph(rec, { handle: dy, shape: [1, 1, 2, 2] }, argmax, params, [1, 1, 4, 4]);
+ * ```
+ */
+export function maxPool2dBackwardGraph(
+  rec: OnnxGraphRecorder,
+  dy: KernelInput<string>,
+  selection: string,
+  p: MaxPool2dParams,
+  out: Shape,
+): string {
+  const [n, c, h, w] = out as [number, number, number, number];
+  const [, , oh, ow] = dy.shape as [number, number, number, number];
+  const [kh, kw] = p.kernel;
+  const k = kh * kw;
+  if (isTiling(p)) {
+    const routed = rec.node('Mul', [
+      selection,
+      rec.node('Reshape', [dy.handle, rec.int64s([n, c, oh, 1, ow, 1])]),
+    ]);
+    const tiled = rec.node('Reshape', [routed, rec.int64s([n, c, oh * kh, ow * kw])]);
+    return rec.cropAndExtend(tiled, [oh * kh, ow * kw], [0, 0], [h, w]);
+  }
+  const routed = rec.node('Mul', [
+    selection,
+    rec.node('Reshape', [dy.handle, rec.int64s([n, c, 1, oh, ow])]),
+  ]);
+  const [sh, sw] = p.strides;
+  const parts: string[] = [];
+  for (let ky = 0; ky < kh; ky++) {
+    for (let kx = 0; kx < kw; kx++) {
+      const j = ky * kw + kx;
+      let v =
+        k === 1
+          ? routed
+          : rec.node('Slice', [routed, rec.int64s([j]), rec.int64s([j + 1]), rec.int64s([2])]);
+      // Spread the [oh, ow] grid to stride spacing: value (oy, ox) lands at (oy·sh, ox·sw).
+      if (sh > 1 || sw > 1) {
+        v = rec.node('Reshape', [v, rec.int64s([n, c, oh, 1, ow, 1])]);
+        v = rec.node('Pad', [v, rec.int64s([0, 0, 0, 0, 0, 0, 0, 0, 0, sh - 1, 0, sw - 1])]);
+      }
+      v = rec.node('Reshape', [v, rec.int64s([n, c, oh * sh, ow * sw])]);
+      // Window offset (ky·dh, kx·dw) in the padded frame; the input starts at (pt, pl) there.
+      const begin = [p.pads[0] - ky * p.dilations[0], p.pads[1] - kx * p.dilations[1]];
+      parts.push(rec.cropAndExtend(v, [oh * sh, ow * sw], begin, [h, w]));
+    }
+  }
+  return rec.sumValues(parts);
+}

@@ -1,0 +1,453 @@
+import type {
+  BinaryKernel,
+  Conv2dParams,
+  FloatArray,
+  KernelInput,
+  Kernels,
+  MaxPool2dParams,
+  Shape,
+  UnaryKernel,
+  WeightCache,
+} from '@biasprop/core';
+import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../proto/onnx-proto.js';
+import { TensorDataType } from '../proto/onnx-proto.js';
+import { maxPool2dBackwardGraph, maxPool2dGraph } from './max-pool-lowering.js';
+import type { OnnxAttrValue } from './onnx-nodes.js';
+import {
+  ONNX_IR_VERSION,
+  ONNX_OPSET,
+  float32Tensor,
+  int64Tensor,
+  toAttributes,
+} from './onnx-nodes.js';
+
+type In = KernelInput<string>;
+
+const UNARY_OPS: Record<UnaryKernel, string> = {
+  neg: 'Neg',
+  abs: 'Abs',
+  sign: 'Sign',
+  exp: 'Exp',
+  log: 'Log',
+  sigmoid: 'Sigmoid',
+  tanh: 'Tanh',
+};
+
+const ARITHMETIC: Partial<Record<BinaryKernel, string>> = {
+  add: 'Add',
+  sub: 'Sub',
+  mul: 'Mul',
+  div: 'Div',
+  maximum: 'Max',
+  minimum: 'Min',
+};
+const COMPARISONS: Partial<Record<BinaryKernel, string>> = {
+  greater: 'Greater',
+  greaterEqual: 'GreaterOrEqual',
+  less: 'Less',
+  lessEqual: 'LessOrEqual',
+  equal: 'Equal',
+};
+
+/** The most inputs one variadic node (Concat) gets; larger ones become trees. */
+const MAX_NODE_INPUTS = 4;
+
+function shapeKey(shape: Shape): string {
+  return shape.join(',');
+}
+
+/** Options of {@link OnnxGraphRecorder}. */
+export interface OnnxGraphRecorderOptions {
+  /**
+   * Zero-pad the input channels per group of every `Conv` (input and weight) to a multiple of
+   * this (depthwise convs excepted). Works around ONNX Runtime WebGPU's `Conv`, which returns
+   * wrong values for some channel counts (e.g. 6 or 9 input channels with a 3×3 kernel). The
+   * added channels are zeros, so the result is unchanged.
+   */
+  readonly convChannelMultiple?: number;
+}
+
+/** A model constant deduplicated by array identity: one initializer, reshaped views for other shapes. */
+interface WeightEntry {
+  readonly base: string;
+  readonly views: Map<string, string>;
+}
+
+/**
+ * Records the core {@link Kernels} as an ONNX graph (opset 17). Handles are ONNX value names;
+ * `ops.weight` arrays become float32 initializers, one per array object (other shapes of the same
+ * array are `Reshape`s of it). Every kernel is expressed with standard ONNX operators whose
+ * semantics match the float64 reference kernels:
+ *
+ * - `divNoNan` is `Where(Equal(b, 0), 0, a / Where(Equal(b, 0), 1, b))` (no NaN on any branch);
+ * - comparisons are `Cast`(to float) of the ONNX comparison; `where` casts its mask to bool;
+ * - `conv2dTranspose` is an unpadded `ConvTranspose` cropped (and zero-extended) to the input shape;
+ * - `maxPool2d` extracts windows exactly (strided `Slice`s or a reshape), takes `ReduceMax` and a
+ *   first-index one-hot selection with `Equal` + `CumSum`; its backward is the exact adjoint of
+ *   the window extraction. No EP-specific arg-max indices are used.
+ *
+ * @example
+ * ```ts
+ * const rec = new OnnxGraphRecorder();
+ * const ops = new Ops(rec, rec.weightCache);
+ * const x = new Tensor(rec.addInput('x', [1, 4]), [1, 4]);
+ * const y = ops.sigmoid(x);
+ * rec.addOutput(y.handle as string, 'y', y.shape);
+ * const model = rec.toModel('sigmoid');
+ * ```
+ */
+export class OnnxGraphRecorder implements Kernels<string> {
+  readonly nodes: NodeProto[] = [];
+  readonly initializers: TensorProto[] = [];
+  readonly inputs: ValueInfoProto[] = [];
+  readonly outputs: ValueInfoProto[] = [];
+  private counter = 0;
+  private readonly weights = new WeakMap<FloatArray, WeightEntry>();
+  private readonly floatScalars = new Map<number, string>();
+  private readonly int64Constants = new Map<string, string>();
+  private readonly fills = new Map<string, string>();
+  private weightBytes = 0;
+
+  constructor(private readonly options: OnnxGraphRecorderOptions = {}) {}
+
+  /** The `WeightCache` to give to `Ops`: same array object → same initializer. */
+  readonly weightCache: WeightCache = {
+    get: (data, shape) => this.lookupWeight(data, shape),
+    set: () => {
+      // constant() already registered the initializer under the array's identity.
+    },
+  };
+
+  /** Bytes of float32 initializer data recorded so far. */
+  get initializerBytes(): number {
+    return this.weightBytes;
+  }
+
+  /** A fresh value name. */
+  fresh(prefix = 'v'): string {
+    return `${prefix}${this.counter++}`;
+  }
+
+  /**
+   * Appends one node and returns its output names (`outputs` of them).
+   */
+  nodeN(
+    op: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, OnnxAttrValue>> = {},
+    outputs = 1,
+  ): string[] {
+    const names = Array.from({ length: outputs }, () => this.fresh());
+    this.nodes.push({
+      op_type: op,
+      name: `${op}_${this.nodes.length}`,
+      input: [...inputs],
+      output: names,
+      ...(Object.keys(attrs).length ? { attribute: toAttributes(attrs) } : {}),
+    });
+    return names;
+  }
+
+  /** Appends one single-output node and returns its output name. */
+  node(
+    op: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, OnnxAttrValue>> = {},
+  ): string {
+    return this.nodeN(op, inputs, attrs, 1)[0]!;
+  }
+
+  /** Declares a graph input (float32 unless `elemType` says otherwise); returns its value name. */
+  addInput(name: string, shape: Shape, elemType: number = TensorDataType.FLOAT): string {
+    this.inputs.push(valueInfo(name, shape, elemType));
+    return name;
+  }
+
+  /** Exposes `value` as graph output `name` (through an `Identity`, so names never clash). */
+  addOutput(
+    value: string,
+    name: string,
+    shape: Shape,
+    elemType: number = TensorDataType.FLOAT,
+  ): void {
+    this.nodes.push({ op_type: 'Identity', name: `out_${name}`, input: [value], output: [name] });
+    this.outputs.push(valueInfo(name, shape, elemType));
+  }
+
+  /** A float32 scalar constant (cached by value). */
+  floatScalar(value: number): string {
+    let name = this.floatScalars.get(value);
+    if (!name) {
+      name = this.fresh('c');
+      this.initializers.push(float32Tensor(name, [value], []));
+      this.floatScalars.set(value, name);
+    }
+    return name;
+  }
+
+  /** An int64 constant (cached by contents): shapes, axes, pads. Rank 1 unless `scalar`. */
+  int64s(values: readonly number[], scalar = false): string {
+    const key = `${scalar ? 's' : 'v'}${values.join(',')}`;
+    let name = this.int64Constants.get(key);
+    if (!name) {
+      name = this.fresh('i');
+      this.initializers.push(int64Tensor(name, values, scalar ? [] : [values.length]));
+      this.int64Constants.set(key, name);
+    }
+    return name;
+  }
+
+  private lookupWeight(data: FloatArray, shape: Shape): string | undefined {
+    const e = this.weights.get(data);
+    if (!e) return undefined;
+    const key = shapeKey(shape);
+    let v = e.views.get(key);
+    if (!v) {
+      v = this.node('Reshape', [e.base, this.int64s(shape)]);
+      e.views.set(key, v);
+    }
+    return v;
+  }
+
+  // ---- Kernels<string> -------------------------------------------------------------------
+
+  constant(data: FloatArray, shape: Shape): string {
+    const existing = this.lookupWeight(data, shape);
+    if (existing) return existing;
+    const name = this.fresh('w');
+    this.initializers.push(float32Tensor(name, data, shape));
+    this.weightBytes += data.length * 4;
+    this.weights.set(data, { base: name, views: new Map([[shapeKey(shape), name]]) });
+    return name;
+  }
+
+  fill(shape: Shape, value: number): string {
+    const scalar = this.floatScalar(value);
+    if (shape.length === 0) return scalar;
+    const key = `${value}|${shapeKey(shape)}`;
+    let name = this.fills.get(key);
+    if (!name) {
+      name = this.node('Expand', [scalar, this.int64s(shape)]);
+      this.fills.set(key, name);
+    }
+    return name;
+  }
+
+  unary(op: UnaryKernel, x: In): string {
+    return this.node(UNARY_OPS[op], [x.handle]);
+  }
+
+  binary(op: BinaryKernel, a: In, b: In): string {
+    const arith = ARITHMETIC[op];
+    if (arith) return this.node(arith, [a.handle, b.handle]);
+    const cmp = COMPARISONS[op];
+    if (cmp) return this.toFloat(this.node(cmp, [a.handle, b.handle]));
+    if (op === 'notEqual')
+      return this.toFloat(this.node('Not', [this.node('Equal', [a.handle, b.handle])]));
+    // divNoNan: 0 where b = 0; the divisor is replaced by 1 there so no branch holds NaN or Inf.
+    const zero = this.floatScalar(0);
+    const isZero = this.node('Equal', [b.handle, zero]);
+    const safe = this.node('Where', [isZero, this.floatScalar(1), b.handle]);
+    return this.node('Where', [isZero, zero, this.node('Div', [a.handle, safe])]);
+  }
+
+  /** `Cast` to float32 (comparisons return 1/0). */
+  toFloat(value: string): string {
+    return this.node('Cast', [value], { to: TensorDataType.FLOAT });
+  }
+
+  where(cond: In, a: In, b: In): string {
+    const mask = this.node('Cast', [cond.handle], { to: TensorDataType.BOOL });
+    return this.node('Where', [mask, a.handle, b.handle]);
+  }
+
+  reduce(op: 'sum' | 'max', x: In, axes: readonly number[], keepDims: boolean): string {
+    const keepdims = keepDims ? 1 : 0;
+    if (op === 'sum') return this.node('ReduceSum', [x.handle, this.int64s(axes)], { keepdims });
+    return this.node('ReduceMax', [x.handle], { axes, keepdims });
+  }
+
+  cumsum(x: In, axis: number): string {
+    return this.node('CumSum', [x.handle, this.int64s([axis], true)]);
+  }
+
+  matMul(a: In, b: In, transA: boolean, transB: boolean): string {
+    return this.node('Gemm', [a.handle, b.handle], {
+      transA: transA ? 1 : 0,
+      transB: transB ? 1 : 0,
+    });
+  }
+
+  conv2d(x: In, w: In, p: Conv2dParams): string {
+    const [xv, wv] = this.padConvChannels(x, w, p.groups);
+    return this.node('Conv', [xv, wv], {
+      kernel_shape: w.shape.slice(2),
+      strides: p.strides,
+      pads: p.pads,
+      dilations: p.dilations,
+      group: p.groups,
+    });
+  }
+
+  /** Input and weight of a `Conv` with the channels per group padded (see the recorder options). */
+  private padConvChannels(x: In, w: In, groups: number): [string, string] {
+    const m = this.options.convChannelMultiple ?? 1;
+    const cg = w.shape[1]!;
+    if (m <= 1 || cg === 1 || cg % m === 0) return [x.handle, w.handle];
+    const extra = m - (cg % m);
+    const [n, c, h, wd] = x.shape as [number, number, number, number];
+    let xv = x.handle;
+    if (groups === 1) {
+      xv = this.node('Pad', [xv, this.int64s([0, 0, 0, 0, 0, extra, 0, 0])]);
+    } else {
+      xv = this.node('Reshape', [xv, this.int64s([n, groups, cg, h, wd])]);
+      xv = this.node('Pad', [xv, this.int64s([0, 0, 0, 0, 0, 0, 0, extra, 0, 0])]);
+      xv = this.node('Reshape', [xv, this.int64s([n, c + groups * extra, h, wd])]);
+    }
+    const wv = this.node('Pad', [w.handle, this.int64s([0, 0, 0, 0, 0, extra, 0, 0])]);
+    return [xv, wv];
+  }
+
+  conv2dTranspose(dy: In, w: In, p: Conv2dParams, out: Shape): string {
+    // An unpadded ConvTranspose gives the full adjoint of the conv over the padded input; the
+    // input's rows are [pt, pt + H) of it (zero where the conv never read, past its end).
+    const full = this.node('ConvTranspose', [dy.handle, w.handle], {
+      kernel_shape: w.shape.slice(2),
+      strides: p.strides,
+      dilations: p.dilations,
+      group: p.groups,
+    });
+    const fullShape = [0, 1].map(
+      (i) => p.strides[i]! * (dy.shape[2 + i]! - 1) + p.dilations[i]! * (w.shape[2 + i]! - 1) + 1,
+    );
+    return this.cropAndExtend(full, fullShape, [p.pads[0], p.pads[1]], [out[2]!, out[3]!]);
+  }
+
+  /**
+   * Takes rows/cols `[begin, begin + size)` of the last two axes of a tensor whose last two axes
+   * are `have`, zero-extending past the end. `begin` may be negative (zeros before).
+   */
+  cropAndExtend(
+    value: string,
+    have: readonly number[],
+    begin: readonly number[],
+    size: readonly number[],
+  ): string {
+    const starts = begin.map((b) => Math.max(0, b));
+    const ends = begin.map((b, i) => Math.min(have[i]!, b + size[i]!));
+    let v = value;
+    if (starts.some((s) => s > 0) || ends.some((e, i) => e < have[i]!)) {
+      v = this.node('Slice', [v, this.int64s(starts), this.int64s(ends), this.int64s([2, 3])]);
+    }
+    const before = begin.map((b) => Math.max(0, -b));
+    const after = size.map((s, i) => s - before[i]! - (ends[i]! - starts[i]!));
+    if (before.some((b) => b > 0) || after.some((a) => a > 0)) {
+      v = this.node('Pad', [
+        v,
+        this.int64s([0, 0, before[0]!, before[1]!, 0, 0, after[0]!, after[1]!]),
+      ]);
+    }
+    return v;
+  }
+
+  maxPool2d(x: In, p: MaxPool2dParams, out: Shape): { y: string; argmax: string } {
+    return maxPool2dGraph(this, x, p, out);
+  }
+
+  maxPool2dBackward(dy: In, argmax: string, p: MaxPool2dParams, out: Shape): string {
+    return maxPool2dBackwardGraph(this, dy, argmax, p, out);
+  }
+
+  reshape(x: In, out: Shape): string {
+    if (shapeKey(x.shape) === shapeKey(out)) return x.handle;
+    return this.node('Reshape', [x.handle, this.int64s(out)]);
+  }
+
+  transpose(x: In, perm: readonly number[]): string {
+    return this.node('Transpose', [x.handle], { perm });
+  }
+
+  concat(xs: readonly In[], axis: number): string {
+    return this.concatValues(
+      xs.map((x) => x.handle),
+      axis,
+    );
+  }
+
+  /**
+   * `Concat` of many values as a tree of Concats with at most {@link MAX_NODE_INPUTS} inputs each
+   * (onnxruntime-web's WebGPU kernels bind one storage buffer per input, and WebGPU guarantees
+   * only 8 per shader stage).
+   */
+  concatValues(values: readonly string[], axis: number): string {
+    let level = [...values];
+    while (level.length > 1) {
+      const next: string[] = [];
+      for (let i = 0; i < level.length; i += MAX_NODE_INPUTS) {
+        const group = level.slice(i, i + MAX_NODE_INPUTS);
+        next.push(group.length === 1 ? group[0]! : this.node('Concat', group, { axis }));
+      }
+      level = next;
+    }
+    return level[0]!;
+  }
+
+  /** Elementwise sum of many values as a balanced tree of `Add`s. */
+  sumValues(values: readonly string[]): string {
+    let level = [...values];
+    while (level.length > 1) {
+      const next: string[] = [];
+      for (let i = 0; i < level.length; i += 2)
+        next.push(i + 1 < level.length ? this.node('Add', [level[i]!, level[i + 1]!]) : level[i]!);
+      level = next;
+    }
+    return level[0]!;
+  }
+
+  slice(x: In, begin: readonly number[], size: readonly number[]): string {
+    const axes = begin.map((_, i) => i);
+    return this.node('Slice', [
+      x.handle,
+      this.int64s(begin),
+      this.int64s(begin.map((b, i) => b + size[i]!)),
+      this.int64s(axes),
+    ]);
+  }
+
+  pad(x: In, pads: readonly (readonly [number, number])[]): string {
+    if (pads.every(([a, b]) => a === 0 && b === 0)) return x.handle;
+    return this.node('Pad', [
+      x.handle,
+      this.int64s([...pads.map((p) => p[0]), ...pads.map((p) => p[1])]),
+    ]);
+  }
+
+  // ---- model -----------------------------------------------------------------------------
+
+  /** The recorded graph as an ONNX model (opset 17). */
+  toModel(name: string, docString = ''): ModelProto {
+    return {
+      ir_version: ONNX_IR_VERSION,
+      opset_import: [{ domain: '', version: ONNX_OPSET }],
+      producer_name: 'biasprop',
+      producer_version: '0.0.0',
+      ...(docString ? { doc_string: docString } : {}),
+      graph: {
+        name,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
+    };
+  }
+}
+
+function valueInfo(name: string, shape: Shape, elemType: number): ValueInfoProto {
+  return {
+    name,
+    type: {
+      tensor_type: { elem_type: elemType, shape: { dim: shape.map((d) => ({ dim_value: d })) } },
+    },
+  };
+}

@@ -1,0 +1,156 @@
+// onnxruntime-web in headless Chromium: wasm, webgpu (--enable-unsafe-webgpu) and webgl. Every
+// provider runs the kernel checks and explain() against the float64 reference; a provider with
+// no adapter/context here is skipped with the runtime's reason.
+import type { Explanation, IRGraph, MaxPool2dParams } from '@biasprop/core';
+import { explain } from '@biasprop/core';
+import * as ort from 'onnxruntime-web/all';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lenetBn, mixedNet, mlp, seeded } from '../../../bench/networks.js';
+import type { OrtExecutionProvider } from '../../../src/index.js';
+import { OrtBackend, probeExecutionProvider } from '../../../src/index.js';
+import { explanationErrors, fixtureInputs } from '../helpers/explanations.js';
+import {
+  compareWithReference,
+  constTensor,
+  program,
+  randomTensor,
+  rng,
+  tieTensor,
+} from '../helpers/kernel-harness.js';
+
+ort.env.wasm.numThreads = 1;
+ort.env.logLevel = 'error';
+
+const PROVIDERS: OrtExecutionProvider[] = ['wasm', 'webgpu', 'webgl'];
+const probes = new Map<OrtExecutionProvider, { available: boolean; reason?: string }>();
+for (const ep of PROVIDERS) probes.set(ep, await probeExecutionProvider(ort, ep));
+
+/**
+ * Whether the provider implements the operators every attribution graph uses (the legacy WebGL
+ * provider implements no CumSum and no Where at opset 17): compiles a small graph with them.
+ */
+async function attributionOpsSupported(
+  ep: OrtExecutionProvider,
+): Promise<{ available: boolean; reason?: string }> {
+  const b = new OrtBackend({ ort, runtime: 'web', executionProvider: ep });
+  try {
+    const x = { data: Float32Array.from([1, 0, 2, 2]), shape: [1, 4] };
+    await b.run(
+      program('ops-probe', (ops, t) => ({
+        y: ops.where(ops.greater(t.x!, 0), ops.cumsum(t.x!, 1), ops.divNoNan(t.x!, t.x!)),
+      })),
+      { x },
+    );
+    return { available: true };
+  } catch (e) {
+    return {
+      available: false,
+      reason: `the ${ep} provider cannot run attribution graphs: ${(e as Error).message.replace(/^.*?could not compile program '[^']*' \(\d+ nodes\): /, '')}`,
+    };
+  } finally {
+    await b.dispose();
+  }
+}
+for (const ep of PROVIDERS)
+  if (probes.get(ep)!.available) probes.set(ep, await attributionOpsSupported(ep));
+
+const NETWORKS: { graph: IRGraph; igSteps: number }[] = [
+  { graph: mlp(), igSteps: 20 },
+  { graph: mixedNet(), igSteps: 8 },
+  { graph: lenetBn(), igSteps: 4 },
+];
+const RULES = ['contribution', 'weight', 'signed', 'uniform'] as const;
+const reference = new Map<string, Explanation>();
+
+for (const ep of PROVIDERS) {
+  const probe = probes.get(ep)!;
+  describe(`onnxruntime-web ${ep} in Chromium`, () => {
+    if (!probe.available) {
+      it.skip(`${ep} skipped: ${probe.reason}`, () => {});
+      console.warn(`[ort-web ${ep}] skipped: ${probe.reason}`);
+      return;
+    }
+    const backend = new OrtBackend({ ort, runtime: 'web', executionProvider: ep });
+    afterAll(async () => {
+      await backend.dispose();
+    });
+
+    it('max-pool ties, conv and transposed conv, reductions, where, divNoNan', async () => {
+      const r = rng(3);
+      const pools: MaxPool2dParams[] = [
+        { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1] },
+        { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1] },
+        { kernel: [2, 2], strides: [1, 1], pads: [1, 0, 0, 1], dilations: [2, 2] },
+      ];
+      const shape = [2, 3, 7, 7];
+      for (const p of pools) {
+        for (const x of [
+          randomTensor(r, shape),
+          tieTensor(r, shape, [0, 1]),
+          constTensor(shape, 0),
+        ]) {
+          const errors = await compareWithReference(
+            backend,
+            program(`pool-${JSON.stringify(p)}`, (ops, t) => {
+              const { y, argmax } = ops.maxPool2d(t.x!, p);
+              return { y, dx: ops.maxPool2dBackward(ops.add(ops.mul(y, 0), 1), argmax, p, shape) };
+            }),
+            { x },
+          );
+          for (const [k, e] of Object.entries(errors))
+            expect(e, `maxpool ${k}`).toBeLessThanOrEqual(1e-6);
+        }
+      }
+      const conv = {
+        strides: [2, 2] as const,
+        pads: [1, 0, 2, 1] as const,
+        dilations: [1, 2] as const,
+        groups: 2,
+      };
+      const x = randomTensor(r, [2, 4, 9, 8]);
+      const w = randomTensor(r, [6, 2, 3, 3]);
+      const errors = await compareWithReference(
+        backend,
+        program('misc', (ops, t) => {
+          const y = ops.conv2d(t.x!, t.w!, conv);
+          return {
+            y,
+            dx: ops.conv2dTranspose(y, t.w!, conv, t.x!.shape),
+            sum: ops.sum(t.x!, [1, 3], true),
+            max: ops.max(t.x!, [2]),
+            where: ops.where(ops.greater(t.x!, 0), t.x!, ops.neg(t.x!)),
+            div: ops.divNoNan(t.x!, ops.maximum(t.x!, 0)),
+            cumsum: ops.cumsum(t.x!, 1),
+          };
+        }),
+        { x, w },
+      );
+      for (const [k, e] of Object.entries(errors)) expect(e, k).toBeLessThanOrEqual(1e-5);
+    });
+
+    if (ep === 'webgpu') {
+      // Open issue: with onnxruntime-web 1.30's WebGPU (JSEP) on SwiftShader, full attribution
+      // graphs return wrong bbp:signed values (and an MLP gradient) although every kernel checked
+      // above matches the reference.
+      it.skip('explain on onnxruntime-web webgpu skipped: full attribution graphs give wrong bbp:signed values on JSEP WebGPU (open issue)', () => {});
+      console.warn(
+        '[ort-web webgpu] explain skipped: full attribution graphs give wrong bbp:signed values on JSEP WebGPU (open issue)',
+      );
+      return;
+    }
+    for (const { graph, igSteps } of NETWORKS) {
+      for (const { name, x } of fixtureInputs(graph, seeded(11))) {
+        it(`explain ${graph.name}, ${name} input: all methods and rules vs the reference`, async () => {
+          const options = { rules: RULES, integratedGradients: { steps: igSteps } };
+          const key = `${graph.name}|${name}`;
+          let want = reference.get(key);
+          if (!want) reference.set(key, (want = await explain(graph, x, options)));
+          const got = await explain(graph, x, { ...options, backend });
+          const errors = explanationErrors(got, want);
+          for (const [k, e] of Object.entries(errors))
+            expect(e, `${k} on ${ep}`).toBeLessThanOrEqual(1e-4);
+        });
+      }
+    }
+  });
+}

@@ -1,0 +1,17 @@
+// The shared conformance suite (@biasprop/conformance) on ONNX Runtime: ort-cpu (onnxruntime-node)
+// and ort-wasm (onnxruntime-web in Node), plus ort-webgpu and ort-cuda where their probe succeeds
+// (otherwise the suite is skipped with the probe's reason).
+import { describeConformance } from '@biasprop/conformance';
+import { describe, it } from 'vitest';
+import { nodeBackendCases } from './helpers/node-backends.js';
+
+for (const c of await nodeBackendCases()) {
+  if (c.skip) {
+    describe(`conformance: ${c.name}`, () => {
+      it.skip(`${c.name} skipped: ${c.skip}`, () => {});
+    });
+    console.warn(`[conformance ${c.name}] skipped: ${c.skip}`);
+    continue;
+  }
+  describeConformance({ name: c.name, createBackend: c.create, precision: 'float32' });
+}

@@ -1,0 +1,40 @@
+// Browser-mode tests: onnxruntime-web's wasm, webgpu and webgl providers in headless Chromium
+// (system /usr/bin/chromium driven by playwright; never `playwright install`).
+import { SOURCE_CONDITION } from '@biasprop/vitest-config';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+const CHROMIUM_FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-angle=swiftshader',
+];
+
+export default defineConfig({
+  resolve: { conditions: [SOURCE_CONDITION] },
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  test: {
+    include: ['test/backend/browser/**/*.browser-test.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 120_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: playwright({
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: CHROMIUM_FLAGS,
+        },
+      }),
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+});
