@@ -114,9 +114,12 @@ def run(model: onnx.ModelProto, feeds: dict[str, np.ndarray], device: str = "cud
             y = _reduce("max", x, axes, bool(a.get("keepdims", 1)))
         elif op == "CumSum":
             axis = int(ins[1].reshape(-1)[0].item())
-            if a.get("exclusive", 0) or a.get("reverse", 0):
-                raise NotImplementedError("CumSum with exclusive/reverse")
-            y = torch.cumsum(x, dim=axis)
+            src = torch.flip(x, dims=[axis]) if a.get("reverse", 0) else x
+            y = torch.cumsum(src, dim=axis)
+            if a.get("exclusive", 0):
+                y = y - src
+            if a.get("reverse", 0):
+                y = torch.flip(y, dims=[axis])
         elif op == "Gemm":
             A = x.t() if a.get("transA", 0) else x
             B = ins[1].t() if a.get("transB", 0) else ins[1]
