@@ -7,3 +7,5 @@ pnpm install --frozen-lockfile
 pnpm typecheck
 pnpm lint
 pnpm test
+pnpm release:check
+pnpm run docs

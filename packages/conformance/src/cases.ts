@@ -4,8 +4,11 @@ import type { ConformanceFixture } from './fixtures/fixture.js';
 
 /** One checked quantity: a fixture, a method and, for `bbp` and `total`, a rule. */
 export interface ConformanceCase {
+  /** The fixture's name. */
   readonly fixture: string;
+  /** The attribution method checked. */
   readonly method: Method;
+  /** The BBp rule, for `bbp` and `total`. */
   readonly rule?: BuiltinBbpRule;
 }
 

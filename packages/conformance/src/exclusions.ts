@@ -6,9 +6,13 @@ import type { ConformanceCase } from './cases.js';
  * with only a reason excludes everything); `reason` is required and shown in the results.
  */
 export interface ConformanceExclusion {
+  /** Only this fixture (default: every fixture). */
   readonly fixture?: string;
+  /** Only this method (default: every method). */
   readonly method?: Method;
+  /** Only this BBp rule (default: every rule). */
   readonly rule?: BuiltinBbpRule;
+  /** Why the cases are not run; printed with the skipped rows. Required. */
   readonly reason: string;
 }
 

@@ -8,12 +8,17 @@ export type ConformanceStatus = 'pass' | 'fail' | 'skipped';
  * float64 reference backend.
  */
 export interface ConformanceRow {
+  /** The backend's name. */
   readonly backend: string;
+  /** The fixture's name. */
   readonly fixture: string;
+  /** The method checked. */
   readonly method: Method;
+  /** The BBp rule, for `bbp` and `total`. */
   readonly rule?: BuiltinBbpRule;
   /** The precision the backend was held to, and the tolerance that follows from it. */
   readonly precision: Precision;
+  /** The tolerance that follows from `precision`. */
   readonly tolerance: number;
   /**
    * `max |backend − reference| / max |reference|`, per input example (the largest over the
@@ -29,6 +34,7 @@ export interface ConformanceRow {
   readonly completenessResidual: number | null;
   /** The input example where `maxRelError` was reached. */
   readonly worstInput?: string;
+  /** `pass`, `fail` or `skipped`. */
   readonly status: ConformanceStatus;
   /** Why a case failed or was skipped. */
   readonly reason?: string;

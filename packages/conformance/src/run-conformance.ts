@@ -22,7 +22,10 @@ export interface ConformanceOptions {
   readonly precision?: Precision;
   /** Cases not to run; each needs a reason, which appears in the skipped rows. */
   readonly exclude?: readonly ConformanceExclusion[];
-  /** The fixtures (default: {@link conformanceFixtures}). */
+  /**
+   * The fixtures (default: {@link conformanceFixtures}, which test backends). To test an adapter,
+   * pass the graphs it produces, wrapped by `adapterFixtures`.
+   */
   readonly fixtures?: readonly ConformanceFixture[];
 }
 

@@ -25,10 +25,15 @@ export const CONFORMANCE_IG: IntegratedGradientsOptions = {
 
 /** What one fixture run needs. */
 export interface FixtureRunContext {
+  /** The backend under test. */
   readonly backend: Backend;
+  /** The float64 reference it is compared with. */
   readonly reference: Backend;
+  /** The precision the backend is held to. */
   readonly precision: Precision;
+  /** The tolerance for that precision. */
   readonly tolerance: number;
+  /** Cases not to run, with reasons. */
   readonly exclude: readonly ConformanceExclusion[];
 }
 

@@ -1,5 +1,9 @@
 // The vitest-free entry point (`@biasprop/conformance/runner`): everything but describeConformance,
 // for tools such as the CLI that run the suite without a test framework.
+export { adapterFixtures, defaultAdapterInputs } from './adapter/adapter-fixtures.js';
+export type { AdapterFixtureSpec } from './adapter/adapter-fixtures.js';
+export { conformanceAdapterFrom } from './adapter/adapter-module.js';
+export type { ConformanceAdapter, ConformanceAdapterModule } from './adapter/adapter-module.js';
 export { caseLabel, conformanceCases } from './cases.js';
 export type { ConformanceCase } from './cases.js';
 export { compareArrays } from './compare.js';

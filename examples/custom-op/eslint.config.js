@@ -1,0 +1,3 @@
+import { biaspropEslintConfig } from '@biasprop/eslint-config';
+
+export default biaspropEslintConfig(import.meta.dirname);

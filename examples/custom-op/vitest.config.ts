@@ -1,0 +1,3 @@
+import { biaspropVitestConfig } from '@biasprop/vitest-config';
+
+export default biaspropVitestConfig();
