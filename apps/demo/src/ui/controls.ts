@@ -1,5 +1,5 @@
 // The control panel: model, input, backend, target, methods, IG and BBp settings.
-import type { BuiltinBbpRule, IgQuadrature, Target } from '@biasprop/core';
+import type { BuiltinBbpRule, IgMethod, Target } from '@biasprop/core';
 import { BUILTIN_BBP_RULES, IG_QUADRATURES } from '@biasprop/core';
 import type { BackendId } from '../backends/backend-catalog.js';
 import { BACKENDS, isBackendId } from '../backends/backend-catalog.js';
@@ -20,7 +20,7 @@ export interface ControlValues {
   readonly methods: readonly DemoMethod[];
   readonly rules: readonly BuiltinBbpRule[];
   readonly igSteps: number;
-  readonly igMethod: IgQuadrature;
+  readonly igMethod: IgMethod;
 }
 
 const METHOD_LABELS: readonly [DemoMethod, string][] = [
@@ -30,12 +30,14 @@ const METHOD_LABELS: readonly [DemoMethod, string][] = [
   ['bbp', 'BBp and total'],
 ];
 
-const QUADRATURE_LABELS: Readonly<Record<IgQuadrature, string>> = {
+const QUADRATURE_LABELS: Readonly<Record<IgMethod, string>> = {
   gaussLegendre: 'Gauss–Legendre',
   riemannLeft: 'Riemann left',
   riemannRight: 'Riemann right',
   riemannMiddle: 'Riemann middle',
   riemannTrapezoid: 'trapezoid',
+  exact: 'exact (ReLU/max-pool models)',
+  adaptive: 'adaptive Gauss–Legendre',
 };
 
 function section(title: string, ...children: (Node | string)[]): HTMLElement {
@@ -119,7 +121,7 @@ export class Controls {
       this.ruleBoxes.set(r, c.box);
       rules.append(c.element);
     }
-    for (const q of IG_QUADRATURES)
+    for (const q of [...IG_QUADRATURES, 'exact', 'adaptive'] as const)
       this.igMethod.append(el('option', { value: q }, QUADRATURE_LABELS[q]));
     const classes = el(
       'div',
@@ -253,7 +255,7 @@ export class Controls {
       methods: [...this.methodBoxes].filter(([, box]) => box.checked).map(([m]) => m),
       rules: [...this.ruleBoxes].filter(([, box]) => box.checked).map(([r]) => r),
       igSteps: steps,
-      igMethod: this.igMethod.value as IgQuadrature,
+      igMethod: this.igMethod.value as IgMethod,
     };
   }
 }

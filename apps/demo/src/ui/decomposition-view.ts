@@ -88,7 +88,11 @@ export function decompositionView(r: DemoResult): HTMLElement {
             },
             d.igDelta.toExponential(2),
           ),
-          el('td', { class: 'note' }, `quadrature error (absolute ${fmt(d.igDeltaAbs ?? 0, 3)})`),
+          el(
+            'td',
+            { class: 'note' },
+            `quadrature error (absolute ${fmt(d.igDeltaAbs ?? 0, 3)}; ${d.igWork ?? ''})`,
+          ),
         ),
       ),
     );

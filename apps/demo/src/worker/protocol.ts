@@ -1,6 +1,6 @@
 // Messages between the page and the explanation worker. Everything here survives structured
 // cloning (plain objects, arrays, typed arrays).
-import type { BuiltinBbpRule, HostTensor, IgQuadrature, Precision, Target } from '@biasprop/core';
+import type { BuiltinBbpRule, HostTensor, IgMethod, Precision, Target } from '@biasprop/core';
 import type { BackendId } from '../backends/backend-catalog.js';
 import type { ModelSource } from '../models/model-source.js';
 
@@ -41,7 +41,7 @@ export interface ExplainParams {
   readonly methods: readonly DemoMethod[];
   readonly rules: readonly BuiltinBbpRule[];
   readonly igSteps: number;
-  readonly igMethod: IgQuadrature;
+  readonly igMethod: IgMethod;
   /** BBp keeps all layers' bias terms except the first `skipFirst` layers'. */
   readonly skipFirst: number;
 }
@@ -70,6 +70,8 @@ export interface DemoDecomposition {
   /** IG convergence delta `Σ IG − (f(x) − f(x'))`, relative to `max(|f|, |w·x|, |b|)`. */
   readonly igDelta?: number;
   readonly igDeltaAbs?: number;
+  /** Exact IG: linear regions crossed; quadratures: points used. */
+  readonly igWork?: string;
 }
 
 /** Per-layer bias `Σ_{v ∈ layer} g_v·c_v`. */

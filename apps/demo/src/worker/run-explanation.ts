@@ -126,10 +126,12 @@ export async function runExplanation(
 
   const d = base.decomposition[0]!;
   const scale = Math.max(Math.abs(d.f), Math.abs(d.wx), Math.abs(d.bias), Number.MIN_VALUE);
-  let igDelta: Pick<DemoDecomposition, 'igDelta' | 'igDeltaAbs'> = {};
+  let igDelta: Pick<DemoDecomposition, 'igDelta' | 'igDeltaAbs' | 'igWork'> = {};
   if (ig?.integratedGradients) {
-    const delta = ig.integratedGradients.delta[0]!;
-    igDelta = { igDelta: Math.abs(delta) / scale, igDeltaAbs: delta };
+    const r = ig.integratedGradients;
+    const delta = r.delta[0]!;
+    const igWork = r.regions ? `${r.regions[0]} linear regions (exact)` : `${r.steps} points`;
+    igDelta = { igDelta: Math.abs(delta) / scale, igDeltaAbs: delta, igWork };
   }
   const decomposition: DemoDecomposition = {
     f: d.f,
