@@ -1,21 +1,15 @@
 // Browser-mode tests: onnxruntime-web's wasm, webgpu and webgl providers in headless Chromium
 // (system /usr/bin/chromium driven by playwright; never `playwright install`).
 import { SOURCE_CONDITION } from '@biasprop/vitest-config';
+import { CHROMIUM_PATH, chromiumArgs } from '@biasprop/vitest-config/chromium';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
-const CHROMIUM_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+const CHROMIUM_FLAGS = chromiumArgs([
   '--enable-unsafe-webgpu',
   '--enable-features=Vulkan',
   '--use-angle=swiftshader',
-];
+]);
 
 export default defineConfig({
   resolve: { conditions: [SOURCE_CONDITION] },
@@ -30,7 +24,7 @@ export default defineConfig({
       screenshotFailures: false,
       provider: playwright({
         launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          executablePath: CHROMIUM_PATH,
           args: CHROMIUM_FLAGS,
         },
       }),

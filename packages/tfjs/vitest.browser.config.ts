@@ -1,9 +1,9 @@
 import { playwright } from '@vitest/browser-playwright';
+import { CHROMIUM_PATH, chromiumArgs } from '@biasprop/vitest-config/chromium';
 import { defineConfig } from 'vitest/config';
 
 // tfjs webgl and webgpu in headless Chromium (Debian's /usr/bin/chromium; no browser downloads).
 // SwiftShader gives WebGL without a GPU; WebGPU needs --enable-unsafe-webgpu.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   resolve: { conditions: ['@biasprop/source'] },
@@ -26,17 +26,8 @@ export default defineConfig({
       headless: true,
       provider: playwright({
         launchOptions: {
-          executablePath: CHROMIUM,
-          args: [
-            '--headless=new',
-            '--no-sandbox',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--enable-unsafe-webgpu',
-          ],
+          executablePath: CHROMIUM_PATH,
+          args: chromiumArgs(['--enable-unsafe-webgpu']),
         },
       }),
       instances: [{ browser: 'chromium' }],
