@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '../src/inputs/npy.js';
 import type { Fixtures } from './helpers/fixtures.js';
@@ -137,6 +137,24 @@ describe('conformance', () => {
     expect(r.stdout).toMatch(/cases: \d+ passed, 0 failed/);
     expect(r.stdout).toMatch(/ort-cuda: SKIPPED \(every case\): .+/);
     expect(r.stderr).toContain('2/2 backends');
+  });
+
+  it('--adapter runs the matrix on a third-party adapter module’s fixtures', async () => {
+    const adapter = resolve(
+      import.meta.dirname,
+      '../../../examples/custom-adapter/src/conformance.ts',
+    );
+    const r = await run(fx.dir, ['conformance', '--adapter', adapter, '--backends', 'reference']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/reference\s+layer-list-\S+\s+bbp\[contribution\]/);
+    expect(r.stdout).toMatch(/cases: \d+ passed, 0 failed/);
+  });
+
+  it('--adapter with a missing module is a one-line error', async () => {
+    const r = await run(fx.dir, ['conformance', '--adapter', './no-such-adapter.js']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/no-such-adapter/);
   });
 });
 

@@ -1,4 +1,9 @@
-import type { ConformanceRow } from '@biasprop/conformance/runner';
+import type {
+  ConformanceAdapter,
+  ConformanceExclusion,
+  ConformanceFixture,
+  ConformanceRow,
+} from '@biasprop/conformance/runner';
 import type { Backend } from '@biasprop/core';
 import { parseArgs } from '../args/parse-args.js';
 import { BACKEND_NAMES, backendAvailability, createBackend, isBackendName } from '../backends.js';
@@ -9,7 +14,7 @@ import { adapterModule } from '../load-model.js';
 import { ProgressBar } from '../progress-bar.js';
 
 /** Help of `biasprop conformance`. */
-export const CONFORMANCE_HELP = `Usage: biasprop conformance [--backends LIST]
+export const CONFORMANCE_HELP = `Usage: biasprop conformance [--backends LIST] [--adapter MODULE]
 
 Runs the conformance suite (fixture networks × every method and rule) on each backend against the
 float64 reference and prints the matrix: backend × fixture × method, max error relative to the
@@ -19,6 +24,10 @@ case fails.
 Options:
   --backends LIST   comma-separated backends (default: ${BACKEND_NAMES.filter((b) => b !== 'reference').join(',')});
                     one that cannot start here is reported as skipped with the reason
+  --adapter MODULE  run the fixtures of a third-party adapter module instead of the built-in ones:
+                    a file path (.js/.mjs; .ts when run from the workspace sources) or an
+                    installed package name; it exports \`fixtures\` or \`createFixtures()\` (and
+                    optionally \`name\`, \`exclude\`), see docs/custom-adapter.md
   -h, --help        show this help
 `;
 
@@ -27,6 +36,8 @@ interface ConformanceApi {
   runConformance(options: {
     name: string;
     createBackend: () => Promise<Backend>;
+    fixtures?: readonly ConformanceFixture[];
+    exclude?: readonly ConformanceExclusion[];
   }): Promise<readonly ConformanceRow[]>;
   formatConformanceTable(rows: readonly ConformanceRow[]): string;
 }
@@ -40,7 +51,14 @@ interface ConformanceApi {
  * ```
  */
 export async function conformanceCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, [{ name: 'backends', value: true }], 'conformance');
+  const args = parseArgs(
+    argv,
+    [
+      { name: 'backends', value: true },
+      { name: 'adapter', value: true },
+    ],
+    'conformance',
+  );
   if (args.help) {
     io.stdout.write(CONFORMANCE_HELP);
     return 0;
@@ -64,6 +82,23 @@ export async function conformanceCommand(argv: readonly string[], io: CliIo): Pr
     '@biasprop/conformance',
     ['runConformance', 'formatConformanceTable'],
   );
+  const adapterSpec = args.options.get('adapter');
+  let adapter: ConformanceAdapter | undefined;
+  if (adapterSpec !== undefined) {
+    const node = await adapterModule(
+      () => import('@biasprop/conformance/node'),
+      '@biasprop/conformance',
+      ['loadConformanceAdapter'],
+    );
+    try {
+      adapter = await node.loadConformanceAdapter(adapterSpec, { cwd: io.cwd });
+    } catch (e) {
+      throw new CliError(`--adapter: ${(e as Error).message}`, 2);
+    }
+    io.stderr.write(
+      `adapter ${adapter.name}: ${adapter.fixtures.length} fixture(s) (${adapter.fixtures.map((f) => f.name).join(', ')})\n`,
+    );
+  }
   const rows: ConformanceRow[] = [];
   const skipped: string[] = [];
   const list = [...new Set(names)];
@@ -76,7 +111,13 @@ export async function conformanceCommand(argv: readonly string[], io: CliIo): Pr
       continue;
     }
     try {
-      rows.push(...(await api.runConformance({ name: n, createBackend: () => createBackend(n) })));
+      rows.push(
+        ...(await api.runConformance({
+          name: n,
+          createBackend: () => createBackend(n),
+          ...(adapter ? { fixtures: adapter.fixtures, exclude: adapter.exclusionsFor(n) } : {}),
+        })),
+      );
     } catch (e) {
       skipped.push(`${n}: SKIPPED (every case): ${describeError(e).line}`);
     }

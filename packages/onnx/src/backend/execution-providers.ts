@@ -31,6 +31,7 @@ export function ortBackendName(runtime: OrtRuntimeKind, ep: OrtExecutionProvider
 
 /** Whether a provider can run here, and why not. */
 export interface ProviderAvailability {
+  /** Whether a session could be created with this provider. */
   readonly available: boolean;
   /** Why it is not available (the runtime's own message where there is one). */
   readonly reason?: string;

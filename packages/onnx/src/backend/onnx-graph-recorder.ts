@@ -21,7 +21,8 @@ import {
   toAttributes,
 } from './onnx-nodes.js';
 
-type In = KernelInput<string>;
+/** A kernel input whose handle is an ONNX value name. */
+export type In = KernelInput<string>;
 
 const UNARY_OPS: Record<UnaryKernel, string> = {
   neg: 'Neg',
@@ -97,9 +98,13 @@ interface WeightEntry {
  * ```
  */
 export class OnnxGraphRecorder implements Kernels<string> {
+  /** The recorded nodes, in execution order. */
   readonly nodes: NodeProto[] = [];
+  /** Constants (weights and small shape tensors), deduplicated. */
   readonly initializers: TensorProto[] = [];
+  /** The graph inputs declared so far. */
   readonly inputs: ValueInfoProto[] = [];
+  /** The graph outputs declared so far. */
   readonly outputs: ValueInfoProto[] = [];
   private counter = 0;
   private readonly weights = new WeakMap<FloatArray, WeightEntry>();
@@ -350,7 +355,16 @@ export class OnnxGraphRecorder implements Kernels<string> {
     return v;
   }
 
-  maxPool2d(x: In, p: MaxPool2dParams, out: Shape): { y: string; argmax: string } {
+  maxPool2d(
+    x: In,
+    p: MaxPool2dParams,
+    out: Shape,
+  ): {
+    /** The pooled values. */
+    y: string;
+    /** The first-index one-hot window selection, for the backward pass. */
+    argmax: string;
+  } {
     return maxPool2dGraph(this, x, p, out);
   }
 

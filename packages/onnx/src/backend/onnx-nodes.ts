@@ -3,7 +3,16 @@ import { AttributeType, TensorDataType } from '../proto/onnx-proto.js';
 
 /** Attribute values the graph recorder writes. */
 export type OnnxAttrValue =
-  number | readonly number[] | { readonly float: number } | { readonly tensor: TensorProto };
+  | number
+  | readonly number[]
+  | {
+      /** A float attribute (a plain number is written as an int). */
+      readonly float: number;
+    }
+  | {
+      /** A tensor attribute. */
+      readonly tensor: TensorProto;
+    };
 
 /** The ONNX opset the recorder targets (ScatterElements reduction and ReduceSum-with-axes-input exist from here). */
 export const ONNX_OPSET = 17;

@@ -76,8 +76,11 @@ function shapesKey(inputs: Readonly<Record<string, HostTensor>>): string {
 export class OrtBackend implements Backend {
   readonly name: string;
   readonly precision: Precision = 'float32';
+  /** The execution provider sessions are created with. */
   readonly executionProvider: OrtExecutionProvider;
+  /** onnxruntime-node or onnxruntime-web. */
   readonly runtime: OrtRuntimeKind;
+  /** Counters: traces, sessions created, runs and milliseconds spent compiling. */
   readonly stats: OrtBackendStats = { traces: 0, sessionsCreated: 0, runs: 0, compileMs: 0 };
   private readonly ort: OrtModule;
   private readonly cache = new Map<string, Promise<Compiled>>();

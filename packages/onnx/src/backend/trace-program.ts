@@ -6,13 +6,17 @@ import { OnnxGraphRecorder } from './onnx-graph-recorder.js';
 
 /** A program recorded as one ONNX model, with the names that connect it to the program. */
 export interface TracedProgram {
+  /** The recorded ONNX model. */
   readonly model: ModelProto;
   /** Program input name → ONNX graph input name. */
   readonly inputNames: Readonly<Record<string, string>>;
   /** ONNX graph output name → program output name and its static shape. */
   readonly outputs: readonly {
+    /** The ONNX graph output's name. */
     readonly onnxName: string;
+    /** The program output's name. */
     readonly name: string;
+    /** Its static shape. */
     readonly shape: Shape;
   }[];
   /** Number of recorded ONNX nodes. */

@@ -33,16 +33,25 @@ export interface ExportAttributionOptions {
   /** Which layers' bias terms BBp includes (default `'all'`). */
   readonly biasLayers?: LayerSelection;
   /** Also export Integrated Gradients from the zero baseline (all path points in one batch). */
-  readonly integratedGradients?: { readonly steps?: number; readonly method?: IgQuadrature };
+  readonly integratedGradients?: {
+    /** Quadrature points (default 50). */
+    readonly steps?: number;
+    /** Quadrature (default Gauss–Legendre). */
+    readonly method?: IgQuadrature;
+  };
   /** Graph optimization is up to the runtime; a model name for the file (default the graph's). */
   readonly name?: string;
 }
 
 /** One input or output of the exported model. */
 export interface ExportedTensorInfo {
+  /** The graph input or output name. */
   readonly name: string;
+  /** Its element type. */
   readonly type: 'float32' | 'int64';
+  /** Its static shape. */
   readonly shape: Shape;
+  /** What it holds. */
   readonly description: string;
 }
 
@@ -50,8 +59,11 @@ export interface ExportedTensorInfo {
 export interface ExportedAttributionGraph {
   /** The serialized `.onnx` model. */
   readonly bytes: Uint8Array;
+  /** The ONNX model (encode it with `encodeModel`). */
   readonly model: ModelProto;
+  /** The graph inputs. */
   readonly inputs: readonly ExportedTensorInfo[];
+  /** The graph outputs. */
   readonly outputs: readonly ExportedTensorInfo[];
 }
 

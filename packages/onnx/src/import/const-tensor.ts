@@ -39,12 +39,22 @@ export function sizeOfShape(shape: readonly number[]): number {
  * const axes = constTensor('int', [1], [0]);
  * ```
  */
-export function constTensor(kind: ConstKind, shape: readonly number[], data: ArrayLike<number>, batch?: Uint8Array): ConstTensor {
+export function constTensor(
+  kind: ConstKind,
+  shape: readonly number[],
+  data: ArrayLike<number>,
+  batch?: Uint8Array,
+): ConstTensor {
   const d = Float64Array.from(data);
   if (d.length !== sizeOfShape(shape)) {
-    throw new BiaspropError('INVALID_GRAPH', `constant has ${d.length} values for shape [${shape.join(', ')}]`);
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `constant has ${d.length} values for shape [${shape.join(', ')}]`,
+    );
   }
-  return batch && batch.some((b) => b === 1) ? { kind, shape: [...shape], data: d, batch } : { kind, shape: [...shape], data: d };
+  return batch && batch.some((b) => b === 1)
+    ? { kind, shape: [...shape], data: d, batch }
+    : { kind, shape: [...shape], data: d };
 }
 
 /**
@@ -99,7 +109,9 @@ function readRaw(raw: Uint8Array, type: number, n: number): number[] {
   };
   const w = width[type];
   if (w === undefined || raw.byteLength !== w * n) {
-    throw new Error(`raw_data of ${raw.byteLength} bytes does not hold ${n} values of data type ${type}`);
+    throw new Error(
+      `raw_data of ${raw.byteLength} bytes does not hold ${n} values of data type ${type}`,
+    );
   }
   for (let i = 0; i < n; i++) {
     const o = i * w;
@@ -142,7 +154,12 @@ function readRaw(raw: Uint8Array, type: number, n: number): number[] {
 }
 
 function kindOf(type: number): ConstKind {
-  if (type === TensorDataType.FLOAT || type === TensorDataType.DOUBLE || type === TensorDataType.FLOAT16) return 'float';
+  if (
+    type === TensorDataType.FLOAT ||
+    type === TensorDataType.DOUBLE ||
+    type === TensorDataType.FLOAT16
+  )
+    return 'float';
   if (type === TensorDataType.BOOL) return 'bool';
   return 'int';
 }
@@ -163,11 +180,17 @@ export function tensorFromProto(t: TensorProto): ConstTensor {
   const n = sizeOfShape(shape);
   const ext = t as { data_location?: number; external_data?: unknown[] };
   if (ext.data_location === 1 || (ext.external_data?.length ?? 0) > 0) {
-    throw new BiaspropError('INVALID_GRAPH', `tensor '${name}' keeps its data in an external file, which is not supported; save the model with its weights inside`);
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `tensor '${name}' keeps its data in an external file, which is not supported; save the model with its weights inside`,
+    );
   }
   const supported: number[] = [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13];
   if (!supported.includes(type)) {
-    throw new BiaspropError('INVALID_GRAPH', `tensor '${name}' has data type ${type}, which is not supported`);
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `tensor '${name}' has data type ${type}, which is not supported`,
+    );
   }
   let values: ArrayLike<number>;
   try {
@@ -175,14 +198,18 @@ export function tensorFromProto(t: TensorProto): ConstTensor {
     else if (type === TensorDataType.FLOAT) values = t.float_data ?? [];
     else if (type === TensorDataType.DOUBLE) values = t.double_data ?? [];
     else if (type === TensorDataType.INT64) values = (t.int64_data ?? []).map(Number);
-    else if (type === 13) values = ((t as { uint64_data?: number[] }).uint64_data ?? []).map(Number);
+    else if (type === 13)
+      values = ((t as { uint64_data?: number[] }).uint64_data ?? []).map(Number);
     else if (type === TensorDataType.FLOAT16) values = (t.int32_data ?? []).map(halfToFloat);
     else values = t.int32_data ?? [];
   } catch (e) {
     throw new BiaspropError('INVALID_GRAPH', `tensor '${name}': ${(e as Error).message}`);
   }
   if (values.length !== n) {
-    throw new BiaspropError('INVALID_GRAPH', `tensor '${name}' has ${values.length} values for shape [${shape.join(', ')}]`);
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `tensor '${name}' has ${values.length} values for shape [${shape.join(', ')}]`,
+    );
   }
   const data = Float64Array.from(values);
   if (type === TensorDataType.FLOAT) {

@@ -4,7 +4,16 @@ import { floatAttr, floatsAttr, intAttr, intsAttr, rawAttr } from './attributes.
 import type { ConstKind, ConstTensor } from './const-tensor.js';
 import { constTensor, sizeOfShape, tensorFromProto } from './const-tensor.js';
 import type { ImportContext } from './import-context.js';
-import { binary, concatConst, gatherConst, normalizeAxis, sliceConst, transposeConst, unary, withShape } from './tensor-math.js';
+import {
+  binary,
+  concatConst,
+  gatherConst,
+  normalizeAxis,
+  sliceConst,
+  transposeConst,
+  unary,
+  withShape,
+} from './tensor-math.js';
 
 // Evaluates nodes whose inputs are all constants, in JS, at import time. This is how the
 // `Shape → Gather → Unsqueeze → Concat → Reshape` chains that PyTorch writes for
@@ -12,16 +21,30 @@ import { binary, concatConst, gatherConst, normalizeAxis, sliceConst, transposeC
 // input yields its per-example dims plus a symbolic batch size, and the symbol travels through
 // the folded ops until Reshape reads it as "keep the batch axis".
 
-type Folder = (ctx: ImportContext, node: NodeProto, inputs: readonly (ConstTensor | undefined)[]) => ConstTensor[];
+type Folder = (
+  ctx: ImportContext,
+  node: NodeProto,
+  inputs: readonly (ConstTensor | undefined)[],
+) => ConstTensor[];
 
-function need(node: NodeProto, inputs: readonly (ConstTensor | undefined)[], i: number): ConstTensor {
+function need(
+  node: NodeProto,
+  inputs: readonly (ConstTensor | undefined)[],
+  i: number,
+): ConstTensor {
   const t = inputs[i];
   if (!t) throw new Error(`${node.op_type ?? '?'} needs input ${i}`);
   return t;
 }
 
 function kindForCast(to: number): ConstKind {
-  if (to === TensorDataType.FLOAT || to === TensorDataType.DOUBLE || to === TensorDataType.FLOAT16 || to === 16) return 'float';
+  if (
+    to === TensorDataType.FLOAT ||
+    to === TensorDataType.DOUBLE ||
+    to === TensorDataType.FLOAT16 ||
+    to === 16
+  )
+    return 'float';
   if (to === TensorDataType.BOOL) return 'bool';
   return 'int';
 }
@@ -30,13 +53,18 @@ function noBatch(what: string): never {
   throw new Error(`${what} of the batch size cannot be evaluated at import time`);
 }
 
-function arithmetic(op: string): (x: number, y: number, xb: boolean, yb: boolean) => [number, boolean] {
+function arithmetic(
+  op: string,
+): (x: number, y: number, xb: boolean, yb: boolean) => [number, boolean] {
   return (x, y, xb, yb) => {
     // The batch size N may pass through neutral arithmetic only (N·1, N/1, N+0, N−0).
     if (xb && yb) return noBatch(op);
     if (xb || yb) {
       const other = xb ? y : x;
-      const keeps = (op === 'Mul' && other === 1) || (op === 'Div' && xb && other === 1) || ((op === 'Add' || (op === 'Sub' && xb)) && other === 0);
+      const keeps =
+        (op === 'Mul' && other === 1) ||
+        (op === 'Div' && xb && other === 1) ||
+        ((op === 'Add' || (op === 'Sub' && xb)) && other === 0);
       return keeps ? [0, true] : noBatch(op);
     }
     switch (op) {
@@ -52,7 +80,11 @@ function arithmetic(op: string): (x: number, y: number, xb: boolean, yb: boolean
   };
 }
 
-function axesOf(ctx: ImportContext, node: NodeProto, inputs: readonly (ConstTensor | undefined)[]): number[] | undefined {
+function axesOf(
+  ctx: ImportContext,
+  node: NodeProto,
+  inputs: readonly (ConstTensor | undefined)[],
+): number[] | undefined {
   if (ctx.opset >= 13) {
     const t = inputs[1];
     return t ? ctx.ints(node, t, 'axes') : undefined;
@@ -70,7 +102,11 @@ function axesOf(ctx: ImportContext, node: NodeProto, inputs: readonly (ConstTens
  * reshapeTarget([2, 3, 4], [0, -1], false); // [2, 12]
  * ```
  */
-export function reshapeTarget(input: readonly number[], target: readonly number[], allowZero: boolean): number[] {
+export function reshapeTarget(
+  input: readonly number[],
+  target: readonly number[],
+  allowZero: boolean,
+): number[] {
   const out = target.map((d, i) => (d === 0 && !allowZero ? input[i]! : d));
   const known = out.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
   const free = out.filter((d) => d === -1).length;
@@ -87,12 +123,14 @@ const FOLDERS: Record<string, Folder> = {
   Constant(_ctx, node) {
     const t = rawAttr(node, 'value')?.t;
     if (t) return [tensorFromProto(t)];
-    if (rawAttr(node, 'value_float')) return [constTensor('float', [], [floatAttr(node, 'value_float', 0)])];
+    if (rawAttr(node, 'value_float'))
+      return [constTensor('float', [], [floatAttr(node, 'value_float', 0)])];
     if (rawAttr(node, 'value_floats')) {
       const v = floatsAttr(node, 'value_floats', []);
       return [constTensor('float', [v.length], v)];
     }
-    if (rawAttr(node, 'value_int')) return [constTensor('int', [], [intAttr(node, 'value_int', 0)])];
+    if (rawAttr(node, 'value_int'))
+      return [constTensor('int', [], [intAttr(node, 'value_int', 0)])];
     if (rawAttr(node, 'value_ints')) {
       const v = intsAttr(node, 'value_ints', []);
       return [constTensor('int', [v.length], v)];
@@ -104,7 +142,12 @@ const FOLDERS: Record<string, Folder> = {
   Cast(_ctx, node, inputs) {
     const kind = kindForCast(intAttr(node, 'to', 1));
     const a = need(node, inputs, 0);
-    return [unary(a, kind, (x, b) => [kind === 'int' ? Math.trunc(x) : kind === 'bool' ? Number(x !== 0) : x, b])];
+    return [
+      unary(a, kind, (x, b) => [
+        kind === 'int' ? Math.trunc(x) : kind === 'bool' ? Number(x !== 0) : x,
+        b,
+      ]),
+    ];
   },
   Gather(_ctx, node, inputs) {
     return [gatherConst(need(node, inputs, 0), need(node, inputs, 1), intAttr(node, 'axis', 0))];
@@ -122,17 +165,35 @@ const FOLDERS: Record<string, Folder> = {
   Squeeze(ctx, node, inputs) {
     const a = need(node, inputs, 0);
     const axes = axesOf(ctx, node, inputs);
-    const drop = new Set(axes ? axes.map((x) => normalizeAxis(x, a.shape.length)) : a.shape.flatMap((d, i) => (d === 1 ? [i] : [])));
-    return [withShape(a, a.shape.filter((_, i) => !drop.has(i)))];
+    const drop = new Set(
+      axes
+        ? axes.map((x) => normalizeAxis(x, a.shape.length))
+        : a.shape.flatMap((d, i) => (d === 1 ? [i] : [])),
+    );
+    return [
+      withShape(
+        a,
+        a.shape.filter((_, i) => !drop.has(i)),
+      ),
+    ];
   },
   Concat(_ctx, node, inputs) {
-    return [concatConst(inputs.filter((t): t is ConstTensor => t !== undefined), intAttr(node, 'axis', 0))];
+    return [
+      concatConst(
+        inputs.filter((t): t is ConstTensor => t !== undefined),
+        intAttr(node, 'axis', 0),
+      ),
+    ];
   },
   Slice(ctx, node, inputs) {
     const a = need(node, inputs, 0);
     if (ctx.opset < 10) {
       const starts = intsAttr(node, 'starts', []);
-      const axes = intsAttr(node, 'axes', starts.map((_, i) => i));
+      const axes = intsAttr(
+        node,
+        'axes',
+        starts.map((_, i) => i),
+      );
       return [sliceConst(a, starts, intsAttr(node, 'ends', []), axes, [])];
     }
     const starts = ctx.ints(node, need(node, inputs, 1), 'starts');
@@ -143,7 +204,8 @@ const FOLDERS: Record<string, Folder> = {
   },
   Reshape(ctx, node, inputs) {
     const a = need(node, inputs, 0);
-    const shape = ctx.opset >= 5 ? ctx.ints(node, need(node, inputs, 1), 'shape') : intsAttr(node, 'shape', []);
+    const shape =
+      ctx.opset >= 5 ? ctx.ints(node, need(node, inputs, 1), 'shape') : intsAttr(node, 'shape', []);
     return [withShape(a, reshapeTarget(a.shape, shape, intAttr(node, 'allowzero', 0) === 1))];
   },
   Flatten(_ctx, node, inputs) {
@@ -154,7 +216,11 @@ const FOLDERS: Record<string, Folder> = {
   },
   Transpose(_ctx, node, inputs) {
     const a = need(node, inputs, 0);
-    const perm = intsAttr(node, 'perm', a.shape.map((_, i) => a.shape.length - 1 - i));
+    const perm = intsAttr(
+      node,
+      'perm',
+      a.shape.map((_, i) => a.shape.length - 1 - i),
+    );
     return [transposeConst(a, perm)];
   },
   Add: (_c, n, i) => [binary(need(n, i, 0), need(n, i, 1), need(n, i, 0).kind, arithmetic('Add'))],
@@ -170,7 +236,9 @@ const FOLDERS: Record<string, Folder> = {
       }),
     ];
   },
-  Neg: (_c, n, i) => [unary(need(n, i, 0), need(n, i, 0).kind, (x, b) => (b ? noBatch('Neg') : [-x, false]))],
+  Neg: (_c, n, i) => [
+    unary(need(n, i, 0), need(n, i, 0).kind, (x, b) => (b ? noBatch('Neg') : [-x, false])),
+  ],
   ConstantOfShape(ctx, node, inputs) {
     const shape = ctx.ints(node, need(node, inputs, 0), 'shape');
     const t = rawAttr(node, 'value')?.t;
@@ -198,7 +266,12 @@ export const FOLDABLE_OPS: ReadonlySet<string> = new Set([...Object.keys(FOLDERS
  * shapeOf(node, [1, 28, 28], true, opset); // [N, 1, 28, 28] with element 0 marked as the batch
  * ```
  */
-export function shapeOf(node: NodeProto, dims: readonly number[], batchFirst: boolean, opset: number): ConstTensor {
+export function shapeOf(
+  node: NodeProto,
+  dims: readonly number[],
+  batchFirst: boolean,
+  opset: number,
+): ConstTensor {
   const full = batchFirst ? [0, ...dims] : [...dims];
   const mark = full.map((_, i) => (batchFirst && i === 0 ? 1 : 0));
   let start = opset >= 15 ? intAttr(node, 'start', 0) : 0;
@@ -209,7 +282,12 @@ export function shapeOf(node: NodeProto, dims: readonly number[], batchFirst: bo
   start = Math.min(Math.max(start, 0), r);
   end = Math.min(Math.max(end, 0), r);
   const n = Math.max(0, end - start);
-  return constTensor('int', [n], full.slice(start, start + n), Uint8Array.from(mark.slice(start, start + n)));
+  return constTensor(
+    'int',
+    [n],
+    full.slice(start, start + n),
+    Uint8Array.from(mark.slice(start, start + n)),
+  );
 }
 
 /**
@@ -227,7 +305,10 @@ export function foldConstantNode(ctx: ImportContext, node: NodeProto): boolean {
     const v = ctx.input(node, 0);
     ctx.setOutput(node, 0, {
       kind: 'const',
-      tensor: v.kind === 'const' ? shapeOf(node, v.tensor.shape, false, ctx.opset) : shapeOf(node, v.shape, true, ctx.opset),
+      tensor:
+        v.kind === 'const'
+          ? shapeOf(node, v.tensor.shape, false, ctx.opset)
+          : shapeOf(node, v.shape, true, ctx.opset),
     });
     return true;
   }
@@ -240,10 +321,17 @@ export function foldConstantNode(ctx: ImportContext, node: NodeProto): boolean {
   }
   let outs: ConstTensor[];
   try {
-    outs = folder(ctx, node, inputs.map((v) => (v?.kind === 'const' ? v.tensor : undefined)));
+    outs = folder(
+      ctx,
+      node,
+      inputs.map((v) => (v?.kind === 'const' ? v.tensor : undefined)),
+    );
   } catch (e) {
     if (e instanceof Error && e.name === 'BiaspropError') throw e;
-    return ctx.invalid(node, `cannot evaluate this constant node at import time: ${(e as Error).message}`);
+    return ctx.invalid(
+      node,
+      `cannot evaluate this constant node at import time: ${(e as Error).message}`,
+    );
   }
   outs.forEach((t, i) => ctx.setOutput(node, i, { kind: 'const', tensor: t }));
   return true;

@@ -32,7 +32,12 @@ export interface OnnxImportOptions {
  * if (opset > SUPPORTED_OPSETS.max) console.warn('convert the model first');
  * ```
  */
-export const SUPPORTED_OPSETS = { min: 9, max: 21 } as const;
+export const SUPPORTED_OPSETS = {
+  /** Oldest supported default-domain opset. */
+  min: 9,
+  /** Newest supported default-domain opset. */
+  max: 21,
+} as const;
 
 /**
  * ONNX op types the importer understands (mapped onto the IR, or evaluated as constants).
@@ -55,36 +60,62 @@ function decode(bytes: Uint8Array, model: string): ModelProto {
   try {
     m = decodeModel(bytes);
   } catch (e) {
-    return invalid(model, `the bytes are not an ONNX ModelProto (${(e as Error).message}); pass the contents of an .onnx file`);
+    return invalid(
+      model,
+      `the bytes are not an ONNX ModelProto (${(e as Error).message}); pass the contents of an .onnx file`,
+    );
   }
   if (!m.graph || (m.graph.node?.length ?? 0) === 0 || (m.graph.output?.length ?? 0) === 0) {
-    return invalid(model, `the bytes decode to no ONNX graph (${bytes.length} bytes, no nodes or outputs); pass the contents of an .onnx file`);
+    return invalid(
+      model,
+      `the bytes decode to no ONNX graph (${bytes.length} bytes, no nodes or outputs); pass the contents of an .onnx file`,
+    );
   }
   return m;
 }
 
-function inputShapeOf(model: string, vi: ValueInfoProto, override: readonly number[] | undefined): { shape: number[]; staticBatch?: number } {
+function inputShapeOf(
+  model: string,
+  vi: ValueInfoProto,
+  override: readonly number[] | undefined,
+): { shape: number[]; staticBatch?: number } {
   const tt = vi.type?.tensor_type;
   if (!tt) return invalid(model, `input '${vi.name ?? ''}' is not a tensor`);
   const elem = tt.elem_type ?? 1;
-  if (![1, 10, 11].includes(elem)) invalid(model, `input '${vi.name ?? ''}' has element type ${elem}; biasprop explains float inputs`);
+  if (![1, 10, 11].includes(elem))
+    invalid(
+      model,
+      `input '${vi.name ?? ''}' has element type ${elem}; biasprop explains float inputs`,
+    );
   const dims = tt.shape?.dim ?? [];
   if (override) {
     if (dims.length > 0 && dims.length !== override.length + 1) {
-      invalid(model, `inputShape [${override.join(', ')}] has rank ${override.length}, but input '${vi.name ?? ''}' has rank ${dims.length} with the batch axis`);
+      invalid(
+        model,
+        `inputShape [${override.join(', ')}] has rank ${override.length}, but input '${vi.name ?? ''}' has rank ${dims.length} with the batch axis`,
+      );
     }
     dims.slice(1).forEach((d, i) => {
       if (d.dim_value !== undefined && d.dim_value > 0 && d.dim_value !== override[i]) {
-        invalid(model, `inputShape [${override.join(', ')}] disagrees with the declared dimension ${d.dim_value} at axis ${i + 1}`);
+        invalid(
+          model,
+          `inputShape [${override.join(', ')}] disagrees with the declared dimension ${d.dim_value} at axis ${i + 1}`,
+        );
       }
     });
   } else if (dims.length < 2) {
-    invalid(model, `input '${vi.name ?? ''}' has rank ${dims.length}; biasprop needs [N, ...features] with axis 0 the batch axis (or pass inputShape)`);
+    invalid(
+      model,
+      `input '${vi.name ?? ''}' has rank ${dims.length}; biasprop needs [N, ...features] with axis 0 the batch axis (or pass inputShape)`,
+    );
   }
   const shape = override ? [...override] : dims.slice(1).map((d) => d.dim_value ?? 0);
   if (!shape.every((d) => Number.isInteger(d) && d > 0)) {
     const shown = dims.slice(1).map((d) => d.dim_param ?? d.dim_value ?? '?');
-    invalid(model, `input '${vi.name ?? ''}' has per-example shape [${shown.join(', ')}] with unknown dimensions; pass inputShape`);
+    invalid(
+      model,
+      `input '${vi.name ?? ''}' has per-example shape [${shown.join(', ')}] with unknown dimensions; pass inputShape`,
+    );
   }
   const b = dims[0]?.dim_value;
   return b !== undefined && b > 0 ? { shape, staticBatch: b } : { shape };
@@ -95,7 +126,10 @@ function opsetOf(model: string, m: ModelProto): number {
   const v = entry?.version;
   if (v === undefined) return invalid(model, 'the model declares no default-domain opset');
   if (v < SUPPORTED_OPSETS.min || v > SUPPORTED_OPSETS.max) {
-    invalid(model, `opset ${v} is outside the supported range ${SUPPORTED_OPSETS.min}–${SUPPORTED_OPSETS.max}; convert the model with onnx.version_converter`);
+    invalid(
+      model,
+      `opset ${v} is outside the supported range ${SUPPORTED_OPSETS.min}–${SUPPORTED_OPSETS.max}; convert the model with onnx.version_converter`,
+    );
   }
   return v;
 }
@@ -105,9 +139,15 @@ function checkOps(model: string, nodes: readonly NodeProto[]): void {
     const domain = node.domain ?? '';
     const op = node.op_type ?? '';
     if (domain !== '' && domain !== 'ai.onnx') {
-      throw new UnsupportedOpError(`${domain}.${op}`, ImportContext.nodeLabel(node), model, `only the default ONNX domain is supported`);
+      throw new UnsupportedOpError(
+        `${domain}.${op}`,
+        ImportContext.nodeLabel(node),
+        model,
+        `only the default ONNX domain is supported`,
+      );
     }
-    if (!(op in OP_MAPPERS) && !FOLDABLE_OPS.has(op)) throw new UnsupportedOpError(op, ImportContext.nodeLabel(node), model);
+    if (!(op in OP_MAPPERS) && !FOLDABLE_OPS.has(op))
+      throw new UnsupportedOpError(op, ImportContext.nodeLabel(node), model);
   }
 }
 
@@ -125,7 +165,10 @@ function checkOps(model: string, nodes: readonly NodeProto[]): void {
  * const e = await explain(graph, { data: pixels, shape: [1, 1, 28, 28] });
  * ```
  */
-export function fromOnnxModel(source: ModelProto | Uint8Array, options: OnnxImportOptions = {}): IRGraph {
+export function fromOnnxModel(
+  source: ModelProto | Uint8Array,
+  options: OnnxImportOptions = {},
+): IRGraph {
   const provisional = options.name ?? 'onnx-model';
   const m = source instanceof Uint8Array ? decode(source, provisional) : source;
   const g = m.graph ?? invalid(provisional, 'the model has no graph');
@@ -137,18 +180,25 @@ export function fromOnnxModel(source: ModelProto | Uint8Array, options: OnnxImpo
   const initializers = new Map((g.initializer ?? []).map((t) => [t.name ?? '', t]));
   const realInputs = (g.input ?? []).filter((i) => !initializers.has(i.name ?? ''));
   if (realInputs.length !== 1) {
-    invalid(model, `the graph has ${realInputs.length} inputs (${realInputs.map((i) => `'${i.name ?? ''}'`).join(', ') || 'none'}) that are not initializers; biasprop explains models with exactly one input`);
+    invalid(
+      model,
+      `the graph has ${realInputs.length} inputs (${realInputs.map((i) => `'${i.name ?? ''}'`).join(', ') || 'none'}) that are not initializers; biasprop explains models with exactly one input`,
+    );
   }
   const outputs = g.output ?? [];
   if (outputs.length !== 1) {
-    invalid(model, `the graph has ${outputs.length} outputs (${outputs.map((o) => `'${o.name ?? ''}'`).join(', ')}); biasprop explains models with exactly one output`);
+    invalid(
+      model,
+      `the graph has ${outputs.length} outputs (${outputs.map((o) => `'${o.name ?? ''}'`).join(', ')}); biasprop explains models with exactly one output`,
+    );
   }
   const input = realInputs[0]!;
   const inputName = input.name ?? 'input';
   const { shape, staticBatch } = inputShapeOf(model, input, options.inputShape);
 
   const uses = new Map<string, number>();
-  for (const n of nodes) for (const i of n.input ?? []) if (i !== '') uses.set(i, (uses.get(i) ?? 0) + 1);
+  for (const n of nodes)
+    for (const i of n.input ?? []) if (i !== '') uses.set(i, (uses.get(i) ?? 0) + 1);
   const outputName = outputs[0]!.name ?? '';
   uses.set(outputName, (uses.get(outputName) ?? 0) + 1);
 
@@ -166,11 +216,16 @@ export function fromOnnxModel(source: ModelProto | Uint8Array, options: OnnxImpo
     if (foldConstantNode(ctx, node)) continue;
     const mapper =
       OP_MAPPERS[node.op_type ?? ''] ??
-      ctx.unsupported(node, `${node.op_type ?? ''} is only supported on constants (shape computations), but here its input depends on the model input`);
+      ctx.unsupported(
+        node,
+        `${node.op_type ?? ''} is only supported on constants (shape computations), but here its input depends on the model input`,
+      );
     mapper(ctx, node);
   }
 
-  const out = ctx.values.get(outputName) ?? invalid(model, `output '${outputName}' is not produced by any node`);
+  const out =
+    ctx.values.get(outputName) ??
+    invalid(model, `output '${outputName}' is not produced by any node`);
   if (out.kind !== 'dynamic') invalid(model, `output '${outputName}' does not depend on the input`);
   const specs: NodeSpec[] = ctx.nodes.map(({ shape: _s, ...n }) => n);
   let outRef = out.ref;
@@ -178,7 +233,12 @@ export function fromOnnxModel(source: ModelProto | Uint8Array, options: OnnxImpo
     outRef = `${outputName === inputName ? 'output' : outputName}/identity`;
     specs.push({ name: outRef, op: 'identity', inputs: [inputName], source: 'Identity' });
   }
-  const graph = createGraph({ name: model, input: { name: inputName, shape }, nodes: specs, output: outRef });
+  const graph = createGraph({
+    name: model,
+    input: { name: inputName, shape },
+    nodes: specs,
+    output: outRef,
+  });
   const prepare = options.prepare ?? true;
   if (prepare === false) return graph;
   return prepareGraph(graph, prepare === true ? {} : prepare);

@@ -66,12 +66,20 @@ export class ImportContext {
 
   /** Throws an {@link UnsupportedOpError} for this node with an explanation. */
   unsupported(node: NodeProto, detail: string): never {
-    throw new UnsupportedOpError(node.op_type ?? '?', ImportContext.nodeLabel(node), this.model, detail);
+    throw new UnsupportedOpError(
+      node.op_type ?? '?',
+      ImportContext.nodeLabel(node),
+      this.model,
+      detail,
+    );
   }
 
   /** Throws an INVALID_GRAPH error naming this node. */
   invalid(node: NodeProto, message: string): never {
-    throw new BiaspropError('INVALID_GRAPH', `model '${this.model}', node '${ImportContext.nodeLabel(node)}' (${node.op_type ?? '?'}): ${message}`);
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `model '${this.model}', node '${ImportContext.nodeLabel(node)}' (${node.op_type ?? '?'}): ${message}`,
+    );
   }
 
   /** The value of input `i`, or undefined when it is absent (omitted or the empty name). */
@@ -79,7 +87,11 @@ export class ImportContext {
     const name = node.input?.[i];
     if (name === undefined || name === '') return undefined;
     const v = this.values.get(name);
-    if (!v) this.invalid(node, `input '${name}' is not produced by any earlier node, initializer or graph input`);
+    if (!v)
+      this.invalid(
+        node,
+        `input '${name}' is not produced by any earlier node, initializer or graph input`,
+      );
     return v;
   }
 
@@ -91,7 +103,11 @@ export class ImportContext {
   /** Input `i`, which must be a constant (a weight, an axes list...). */
   constInput(node: NodeProto, i: number, what: string): ConstTensor {
     const v = this.input(node, i);
-    if (v.kind !== 'const') this.unsupported(node, `${what} (input ${i}) must be a constant (an initializer or computable at import time), but it depends on the model input`);
+    if (v.kind !== 'const')
+      this.unsupported(
+        node,
+        `${what} (input ${i}) must be a constant (an initializer or computable at import time), but it depends on the model input`,
+      );
     return v.tensor;
   }
 
@@ -103,7 +119,8 @@ export class ImportContext {
   /** Input `i`, which must depend on the model input. */
   dynamicInput(node: NodeProto, i: number): DynamicValue {
     const v = this.input(node, i);
-    if (v.kind !== 'dynamic') this.invalid(node, `input ${i} was expected to depend on the model input`);
+    if (v.kind !== 'dynamic')
+      this.invalid(node, `input ${i} was expected to depend on the model input`);
     return v;
   }
 
@@ -147,9 +164,28 @@ export class ImportContext {
     const name = this.freshName(suffix ? `${base}/${suffix}` : base);
     const rule = getOpRule(op);
     if (!rule) this.unsupported(node, `no IR op '${op}'`);
-    const spec: NodeSpec = { name, op, inputs: inputs.map((v) => v.ref), attrs, params, source: node.op_type ?? op };
-    const shape = rule.inferShape(spec, inputs.map((v) => v.shape), (m: string): never => this.invalid(node, m));
-    this.nodes.push({ name, op, inputs: inputs.map((v) => v.ref), attrs, params, source: node.op_type ?? op, shape });
+    const spec: NodeSpec = {
+      name,
+      op,
+      inputs: inputs.map((v) => v.ref),
+      attrs,
+      params,
+      source: node.op_type ?? op,
+    };
+    const shape = rule.inferShape(
+      spec,
+      inputs.map((v) => v.shape),
+      (m: string): never => this.invalid(node, m),
+    );
+    this.nodes.push({
+      name,
+      op,
+      inputs: inputs.map((v) => v.ref),
+      attrs,
+      params,
+      source: node.op_type ?? op,
+      shape,
+    });
     return { kind: 'dynamic', ref: name, shape };
   }
 

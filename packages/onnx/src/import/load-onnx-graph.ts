@@ -20,9 +20,16 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   try {
     res = await fetch(url);
   } catch (e) {
-    throw new BiaspropError('INVALID_INPUT', `could not fetch ONNX model '${url}': ${(e as Error).message}`);
+    throw new BiaspropError(
+      'INVALID_INPUT',
+      `could not fetch ONNX model '${url}': ${(e as Error).message}`,
+    );
   }
-  if (!res.ok) throw new BiaspropError('INVALID_INPUT', `could not fetch ONNX model '${url}': HTTP ${res.status} ${res.statusText}`);
+  if (!res.ok)
+    throw new BiaspropError(
+      'INVALID_INPUT',
+      `could not fetch ONNX model '${url}': HTTP ${res.status} ${res.statusText}`,
+    );
   return new Uint8Array(await res.arrayBuffer());
 }
 
@@ -34,7 +41,10 @@ async function readFile(path: string | URL): Promise<Uint8Array> {
   try {
     return new Uint8Array(await fs.readFile(path));
   } catch (e) {
-    throw new BiaspropError('INVALID_INPUT', `could not read ONNX model file '${String(path)}': ${(e as Error).message}`);
+    throw new BiaspropError(
+      'INVALID_INPUT',
+      `could not read ONNX model file '${String(path)}': ${(e as Error).message}`,
+    );
   }
 }
 
@@ -48,20 +58,31 @@ async function readFile(path: string | URL): Promise<Uint8Array> {
  * const e = await explain(graph, x);
  * ```
  */
-export async function loadOnnxGraph(source: OnnxSource, options: OnnxImportOptions = {}): Promise<IRGraph> {
+export async function loadOnnxGraph(
+  source: OnnxSource,
+  options: OnnxImportOptions = {},
+): Promise<IRGraph> {
   let bytes: Uint8Array;
   let name: string | undefined;
   if (source instanceof Uint8Array) bytes = source;
   else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
   else {
-    const url = source instanceof URL ? source : /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^(data|blob):/i.test(source) ? new URL(source) : undefined;
+    const url =
+      source instanceof URL
+        ? source
+        : /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^(data|blob):/i.test(source)
+          ? new URL(source)
+          : undefined;
     if (url && url.protocol !== 'file:') {
       bytes = await fetchBytes(url.href);
       name = url.protocol === 'data:' ? undefined : baseName(url.pathname);
     } else {
-      bytes = await readFile(url ?? (source));
+      bytes = await readFile(url ?? source);
       name = baseName(url ? url.pathname : (source as string));
     }
   }
-  return fromOnnxModel(bytes, { ...options, ...(options.name ?? name ? { name: options.name ?? name } : {}) });
+  return fromOnnxModel(bytes, {
+    ...options,
+    ...((options.name ?? name) ? { name: options.name ?? name } : {}),
+  });
 }

@@ -12,7 +12,12 @@ import type { ImportContext } from './import-context.js';
  * const weight = floatParam(ctx, node, ctx.constInput(node, 1, 'W'), 'W');
  * ```
  */
-export function floatParam(ctx: ImportContext, node: NodeProto, c: ConstTensor, what: string): ParamTensor {
+export function floatParam(
+  ctx: ImportContext,
+  node: NodeProto,
+  c: ConstTensor,
+  what: string,
+): ParamTensor {
   if (c.kind !== 'float') ctx.unsupported(node, `${what} must be a floating-point tensor`);
   if (dependsOnBatch(c)) ctx.unsupported(node, `${what} depends on the batch size`);
   return { data: c.data, shape: [...c.shape] };
@@ -30,14 +35,26 @@ export function floatParam(ctx: ImportContext, node: NodeProto, c: ConstTensor, 
  * const offset = perExampleParam(ctx, node, c, 3, 'B');
  * ```
  */
-export function perExampleParam(ctx: ImportContext, node: NodeProto, c: ConstTensor, perExampleRank: number, what: string): ParamTensor {
+export function perExampleParam(
+  ctx: ImportContext,
+  node: NodeProto,
+  c: ConstTensor,
+  perExampleRank: number,
+  what: string,
+): ParamTensor {
   const p = floatParam(ctx, node, c, what);
   if (p.shape.length <= perExampleRank) return p;
   if (p.shape.length === perExampleRank + 1) {
     if (p.shape[0] !== 1) {
-      ctx.unsupported(node, `${what} of shape [${p.shape.join(', ')}] varies along the batch axis (axis 0); biasprop explains one example at a time, so a constant must be the same for every example`);
+      ctx.unsupported(
+        node,
+        `${what} of shape [${p.shape.join(', ')}] varies along the batch axis (axis 0); biasprop explains one example at a time, so a constant must be the same for every example`,
+      );
     }
     return { data: p.data, shape: p.shape.slice(1) };
   }
-  return ctx.unsupported(node, `${what} of shape [${p.shape.join(', ')}] has a higher rank than the input and would broadcast it along new leading axes (moving the batch axis)`);
+  return ctx.unsupported(
+    node,
+    `${what} of shape [${p.shape.join(', ')}] has a higher rank than the input and would broadcast it along new leading axes (moving the batch axis)`,
+  );
 }

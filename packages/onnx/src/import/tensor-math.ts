@@ -14,7 +14,12 @@ function stridesOf(shape: readonly number[]): number[] {
   return s;
 }
 
-function build(kind: ConstKind, shape: readonly number[], n: number, at: (i: number) => [number, boolean]): ConstTensor {
+function build(
+  kind: ConstKind,
+  shape: readonly number[],
+  n: number,
+  at: (i: number) => [number, boolean],
+): ConstTensor {
   const data = new Float64Array(n);
   const batch = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -53,14 +58,21 @@ export function broadcastShape(a: readonly number[], b: readonly number[]): numb
   for (let i = 0; i < n; i++) {
     const da = a[a.length - n + i] ?? 1;
     const db = b[b.length - n + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new Error(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+    if (da !== db && da !== 1 && db !== 1)
+      throw new Error(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
     out.push(da === 1 ? db : da);
   }
   return out;
 }
 
 /** Index into a tensor of shape `from` for a flat index into its broadcast shape `to`. */
-function broadcastIndex(flat: number, to: readonly number[], toStrides: readonly number[], from: readonly number[], fromStrides: readonly number[]): number {
+function broadcastIndex(
+  flat: number,
+  to: readonly number[],
+  toStrides: readonly number[],
+  from: readonly number[],
+  fromStrides: readonly number[],
+): number {
   let idx = 0;
   const off = to.length - from.length;
   for (let d = 0; d < to.length; d++) {
@@ -104,7 +116,11 @@ export function binary(
  * const neg = unary(a, a.kind, (x, b) => [-x, b]);
  * ```
  */
-export function unary(a: ConstTensor, kind: ConstKind, f: (x: number, xb: boolean) => [number, boolean]): ConstTensor {
+export function unary(
+  a: ConstTensor,
+  kind: ConstKind,
+  f: (x: number, xb: boolean) => [number, boolean],
+): ConstTensor {
   return build(kind, a.shape, a.data.length, (i) => f(a.data[i]!, isBatchAt(a, i)));
 }
 
@@ -117,7 +133,8 @@ export function unary(a: ConstTensor, kind: ConstKind, f: (x: number, xb: boolea
  * ```
  */
 export function withShape(a: ConstTensor, shape: readonly number[]): ConstTensor {
-  if (sizeOfShape(shape) !== a.data.length) throw new Error(`cannot reshape [${a.shape.join(', ')}] to [${shape.join(', ')}]`);
+  if (sizeOfShape(shape) !== a.data.length)
+    throw new Error(`cannot reshape [${a.shape.join(', ')}] to [${shape.join(', ')}]`);
   return constTensor(a.kind, shape, a.data, a.batch);
 }
 
@@ -135,7 +152,8 @@ export function transposeConst(a: ConstTensor, perm: readonly number[]): ConstTe
   const sa = stridesOf(a.shape);
   return build(a.kind, shape, a.data.length, (i) => {
     let src = 0;
-    for (let d = 0; d < shape.length; d++) src += (Math.floor(i / s[d]!) % shape[d]!) * sa[perm[d]!]!;
+    for (let d = 0; d < shape.length; d++)
+      src += (Math.floor(i / s[d]!) % shape[d]!) * sa[perm[d]!]!;
     return [a.data[src]!, isBatchAt(a, src)];
   });
 }
@@ -162,7 +180,8 @@ export function gatherConst(a: ConstTensor, indices: ConstTensor, axis: number):
     const o = Math.floor(i / (innerN * idxN));
     let j = indices.data[k]!;
     if (j < 0) j += dim;
-    if (j < 0 || j >= dim) throw new Error(`index ${indices.data[k]} is out of range for a dimension of ${dim}`);
+    if (j < 0 || j >= dim)
+      throw new Error(`index ${indices.data[k]} is out of range for a dimension of ${dim}`);
     const src = (o * dim + j) * innerN + inn;
     return [a.data[src]!, isBatchAt(a, src)];
   });
@@ -207,7 +226,13 @@ export function concatConst(parts: readonly ConstTensor[], axis: number): ConstT
  * sliceConst(shape, [2], [4], [0], [1]); // the spatial dims of Shape(x)
  * ```
  */
-export function sliceConst(a: ConstTensor, starts: readonly number[], ends: readonly number[], axes: readonly number[], steps: readonly number[]): ConstTensor {
+export function sliceConst(
+  a: ConstTensor,
+  starts: readonly number[],
+  ends: readonly number[],
+  axes: readonly number[],
+  steps: readonly number[],
+): ConstTensor {
   const rank = a.shape.length;
   const begin = a.shape.map(() => 0);
   const step = a.shape.map(() => 1);
@@ -237,7 +262,8 @@ export function sliceConst(a: ConstTensor, starts: readonly number[], ends: read
   const sa = stridesOf(a.shape);
   return build(a.kind, count, sizeOfShape(count), (i) => {
     let src = 0;
-    for (let d = 0; d < rank; d++) src += (begin[d]! + (Math.floor(i / s[d]!) % count[d]!) * step[d]!) * sa[d]!;
+    for (let d = 0; d < rank; d++)
+      src += (begin[d]! + (Math.floor(i / s[d]!) % count[d]!) * step[d]!) * sa[d]!;
     return [a.data[src]!, isBatchAt(a, src)];
   });
 }

@@ -22,12 +22,25 @@ export interface Window2d {
  * const w = window2d(ctx, node, [28, 28], [3, 3]); // { strides: [1, 1], pads: [1, 1, 1, 1], ... }
  * ```
  */
-export function window2d(ctx: ImportContext, node: NodeProto, hw: readonly [number, number], kernel: readonly [number, number], spatialRank: 1 | 2 = 2): Window2d {
+export function window2d(
+  ctx: ImportContext,
+  node: NodeProto,
+  hw: readonly [number, number],
+  kernel: readonly [number, number],
+  spatialRank: 1 | 2 = 2,
+): Window2d {
   let strides = intsAttr(node, 'strides', spatialRank === 2 ? [1, 1] : [1]);
   let dilations = intsAttr(node, 'dilations', spatialRank === 2 ? [1, 1] : [1]);
   let pads = intsAttr(node, 'pads', spatialRank === 2 ? [0, 0, 0, 0] : [0, 0]);
-  if (strides.length !== spatialRank || dilations.length !== spatialRank || pads.length !== 2 * spatialRank) {
-    ctx.invalid(node, `strides and dilations need ${spatialRank} values and pads ${2 * spatialRank} for a ${spatialRank}-D window`);
+  if (
+    strides.length !== spatialRank ||
+    dilations.length !== spatialRank ||
+    pads.length !== 2 * spatialRank
+  ) {
+    ctx.invalid(
+      node,
+      `strides and dilations need ${spatialRank} values and pads ${2 * spatialRank} for a ${spatialRank}-D window`,
+    );
   }
   if (spatialRank === 1) {
     // A 1-D window on [C, L] runs as a 2-D window on [C, 1, L].
@@ -44,7 +57,10 @@ export function window2d(ctx: ImportContext, node: NodeProto, hw: readonly [numb
     const end: number[] = [];
     for (let a = 0; a < 2; a++) {
       const out = Math.ceil(hw[a]! / strides[a]!);
-      const total = Math.max(0, (out - 1) * strides[a]! + (kernel[a]! - 1) * dilations[a]! + 1 - hw[a]!);
+      const total = Math.max(
+        0,
+        (out - 1) * strides[a]! + (kernel[a]! - 1) * dilations[a]! + 1 - hw[a]!,
+      );
       const small = Math.floor(total / 2);
       begin.push(autoPad === 'SAME_UPPER' ? small : total - small);
       end.push(autoPad === 'SAME_UPPER' ? total - small : small);
@@ -54,7 +70,8 @@ export function window2d(ctx: ImportContext, node: NodeProto, hw: readonly [numb
   } else if (autoPad !== 'NOTSET') {
     ctx.invalid(node, `unknown auto_pad '${autoPad}'`);
   }
-  if (pads.some((p) => p < 0)) ctx.unsupported(node, `negative pads [${pads.join(', ')}] are not supported`);
+  if (pads.some((p) => p < 0))
+    ctx.unsupported(node, `negative pads [${pads.join(', ')}] are not supported`);
   return {
     strides: [strides[0]!, strides[1]!],
     dilations: [dilations[0]!, dilations[1]!],

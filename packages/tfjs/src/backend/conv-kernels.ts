@@ -27,7 +27,16 @@ export class FilterCache {
   constructor(private readonly isPersistent: (t: tf.Tensor) => boolean) {}
 
   /** The filters `make(w)` for `w`, cached when `w` is persistent (the result must then not be disposed by the caller). */
-  get(w: tf.Tensor4D, key: string, make: (w: tf.Tensor4D) => tf.Tensor4D[]): { filters: tf.Tensor4D[]; owned: boolean } {
+  get(
+    w: tf.Tensor4D,
+    key: string,
+    make: (w: tf.Tensor4D) => tf.Tensor4D[],
+  ): {
+    /** The derived filters. */
+    filters: tf.Tensor4D[];
+    /** True when the caller owns (and must dispose) them: `w` is not a cached model weight. */
+    owned: boolean;
+  } {
     if (!this.isPersistent(w)) return { filters: make(w), owned: true };
     let m = this.derived.get(w);
     if (!m) this.derived.set(w, (m = new Map<string, tf.Tensor4D[]>()));

@@ -46,6 +46,11 @@ export class TfjsBackend extends EagerBackend<tf.Tensor> {
   readonly precision: Precision;
   /** The tfjs backend this instance runs on (`cpu`, `wasm`, `webgl`, `webgpu`). */
   readonly tfBackend: string;
+  /**
+   * Model weights uploaded once, with the set of their handles (derived filters are cached only for those).
+   *
+   * @internal
+   */
   protected override readonly weightCache = new TrackingWeightCache();
   private readonly filters = new FilterCache((t) => this.weightCache.handles.has(t));
   protected readonly kernels: Kernels<tf.Tensor> = tfjsKernels(this.filters);

@@ -16,7 +16,9 @@ export interface GraphModelSource {
   readonly nodes: readonly TfNode[];
   /** Constant tensors by node name. */
   readonly weights: Readonly<Record<string, tf.Tensor | readonly tf.Tensor[]>>;
+  /** Names of the model's input nodes. */
   readonly inputNodes: readonly string[];
+  /** Names of the model's output nodes. */
   readonly outputNodes: readonly string[];
 }
 

@@ -1,18 +1,43 @@
 /** One attribute of a TensorFlow `NodeDef` as the tfjs converter writes it to `model.json`. */
 export interface TfAttr {
+  /** A string value (base64 in model.json). */
   s?: string;
+  /** An integer value (int64 comes as a string). */
   i?: string | number;
+  /** A float value. */
   f?: number;
+  /** A boolean value. */
   b?: boolean;
-  list?: { s?: string[]; i?: (string | number)[]; f?: number[] };
-  shape?: { dim?: { size?: string | number }[]; unknownRank?: boolean };
+  /** A list value. */
+  list?: {
+    /** Strings. */
+    s?: string[];
+    /** Integers. */
+    i?: (string | number)[];
+    /** Floats. */
+    f?: number[];
+  };
+  /** A shape value. */
+  shape?: {
+    /** The dimensions. */
+    dim?: {
+      /** The dimension's size (-1 when unknown). */
+      size?: string | number;
+    }[];
+    /** True when even the rank is unknown. */
+    unknownRank?: boolean;
+  };
 }
 
 /** A TensorFlow `NodeDef` from a tfjs graph model's `modelTopology.node`. */
 export interface TfNode {
+  /** The node's name. */
   name: string;
+  /** The TensorFlow op type (`Conv2D`, `Relu`, …). */
   op: string;
+  /** Input node names (`name:k` for output k, `^name` for control inputs). */
   input?: string[];
+  /** Attributes by name. */
   attr?: Record<string, TfAttr>;
 }
 

@@ -6,7 +6,8 @@ import type { OpMapper } from './op-mapper.js';
 import type { NodeProto } from '../../proto/onnx-proto.js';
 
 function simple(op: string, attrs?: (node: NodeProto) => Record<string, number>): OpMapper {
-  return (ctx, node) => ctx.setOutput(node, 0, ctx.emit(node, op, [ctx.dynamicInput(node, 0)], attrs?.(node) ?? {}));
+  return (ctx, node) =>
+    ctx.setOutput(node, 0, ctx.emit(node, op, [ctx.dynamicInput(node, 0)], attrs?.(node) ?? {}));
 }
 
 /**
@@ -74,14 +75,27 @@ export const elu = simple('elu', (n) => ({ alpha: floatAttr(n, 'alpha', 1) }));
  */
 export const prelu: OpMapper = (ctx, node) => {
   const x = ctx.dynamicInput(node, 0);
-  const slope = perExampleParam(ctx, node, ctx.constInput(node, 1, 'slope'), x.shape.length, 'slope');
+  const slope = perExampleParam(
+    ctx,
+    node,
+    ctx.constInput(node, 1, 'slope'),
+    x.shape.length,
+    'slope',
+  );
   ctx.setOutput(node, 0, ctx.emit(node, 'prelu', [x], {}, { slope }));
 };
 
-function bound(ctx: ImportContext, node: NodeProto, i: number, what: string, fallback: number): number {
+function bound(
+  ctx: ImportContext,
+  node: NodeProto,
+  i: number,
+  what: string,
+  fallback: number,
+): number {
   const t = ctx.optionalConst(node, i, what);
   if (!t) return fallback;
-  if (t.data.length !== 1 || dependsOnBatch(t)) ctx.unsupported(node, `${what} must be a scalar constant`);
+  if (t.data.length !== 1 || dependsOnBatch(t))
+    ctx.unsupported(node, `${what} must be a scalar constant`);
   return t.data[0]!;
 }
 
@@ -104,6 +118,7 @@ export const clip: OpMapper = (ctx, node) => {
     lo = bound(ctx, node, 1, 'min', -Infinity);
     hi = bound(ctx, node, 2, 'max', Infinity);
   }
-  if (!(lo < hi)) ctx.unsupported(node, `Clip with min=${lo} ≥ max=${hi} is constant and not supported`);
+  if (!(lo < hi))
+    ctx.unsupported(node, `Clip with min=${lo} ≥ max=${hi} is constant and not supported`);
   ctx.setOutput(node, 0, ctx.emit(node, 'clip', [x], { min: lo, max: hi }));
 };

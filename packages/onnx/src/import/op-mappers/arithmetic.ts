@@ -19,7 +19,14 @@ function ones(rank: number): ParamTensor {
  * A dense node's bias: `MatMul` (or a Gemm without C) followed by `Add` of a constant `[M]`
  * becomes one dense node. Only when the dense output has no other consumer.
  */
-function tryDenseBias(ctx: ImportContext, node: NodeProto, x: DynamicValue, xName: string, c: ParamTensor, sign: 1 | -1): boolean {
+function tryDenseBias(
+  ctx: ImportContext,
+  node: NodeProto,
+  x: DynamicValue,
+  xName: string,
+  c: ParamTensor,
+  sign: 1 | -1,
+): boolean {
   const dense = ctx.producer(x);
   if (!dense || dense.op !== 'dense' || dense.params.bias || ctx.usesOf(xName) !== 1) return false;
   const units = x.shape[0]!;
@@ -32,7 +39,14 @@ function tryDenseBias(ctx: ImportContext, node: NodeProto, x: DynamicValue, xNam
   return true;
 }
 
-function withConstant(ctx: ImportContext, node: NodeProto, op: Arith, x: DynamicValue, c: ConstTensor, constFirst: boolean): void {
+function withConstant(
+  ctx: ImportContext,
+  node: NodeProto,
+  op: Arith,
+  x: DynamicValue,
+  c: ConstTensor,
+  constFirst: boolean,
+): void {
   const rank = x.shape.length;
   const p = perExampleParam(ctx, node, c, rank, constFirst ? 'A' : 'B');
   const xName = node.input![constFirst ? 1 : 0]!;
@@ -50,7 +64,11 @@ function withConstant(ctx: ImportContext, node: NodeProto, op: Arith, x: Dynamic
       params = { scale: p };
       break;
     case 'Div':
-      if (constFirst) ctx.unsupported(node, 'dividing a constant by a tensor that depends on the input is not linearizable as an affine map; only division by a constant is supported');
+      if (constFirst)
+        ctx.unsupported(
+          node,
+          'dividing a constant by a tensor that depends on the input is not linearizable as an affine map; only division by a constant is supported',
+        );
       params = { scale: { data: p.data.map((v) => 1 / v), shape: p.shape } };
       break;
   }
@@ -63,16 +81,27 @@ function arith(op: Arith): OpMapper {
     const b = ctx.input(node, 1);
     if (a.kind === 'dynamic' && b.kind === 'dynamic') {
       if (op === 'Mul' || op === 'Div') {
-        ctx.unsupported(node, `${op} of two tensors that both depend on the input is not linearizable (the product of two functions of the input is not an affine map of it); only ${op} by a constant is supported`);
+        ctx.unsupported(
+          node,
+          `${op} of two tensors that both depend on the input is not linearizable (the product of two functions of the input is not an affine map of it); only ${op} by a constant is supported`,
+        );
       }
       if (a.shape.join(',') !== b.shape.join(',')) {
-        ctx.unsupported(node, `${op} of tensors [N, ${a.shape.join(', ')}] and [N, ${b.shape.join(', ')}] needs broadcasting between two input-dependent tensors, which is not supported`);
+        ctx.unsupported(
+          node,
+          `${op} of tensors [N, ${a.shape.join(', ')}] and [N, ${b.shape.join(', ')}] needs broadcasting between two input-dependent tensors, which is not supported`,
+        );
       }
-      ctx.setOutput(node, 0, ctx.emit(node, 'add', [a, b], { coefficients: [1, op === 'Sub' ? -1 : 1] }));
+      ctx.setOutput(
+        node,
+        0,
+        ctx.emit(node, 'add', [a, b], { coefficients: [1, op === 'Sub' ? -1 : 1] }),
+      );
       return;
     }
     if (a.kind === 'dynamic' && b.kind === 'const') withConstant(ctx, node, op, a, b.tensor, false);
-    else if (a.kind === 'const' && b.kind === 'dynamic') withConstant(ctx, node, op, b, a.tensor, true);
+    else if (a.kind === 'const' && b.kind === 'dynamic')
+      withConstant(ctx, node, op, b, a.tensor, true);
   };
 }
 

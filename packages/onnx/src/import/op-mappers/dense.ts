@@ -11,22 +11,40 @@ function vectorInput(ctx: ImportContext, node: NodeProto, what: string) {
   if (a.kind !== 'dynamic') {
     const b = ctx.input(node, 1);
     if (b.kind === 'dynamic') {
-      ctx.unsupported(node, `the model input reaches the second operand of ${what}, which contracts its batch axis; only A (dynamic) × B (constant weight) is supported`);
+      ctx.unsupported(
+        node,
+        `the model input reaches the second operand of ${what}, which contracts its batch axis; only A (dynamic) × B (constant weight) is supported`,
+      );
     }
   }
   const x = ctx.dynamicInput(node, 0);
   if (x.shape.length !== 1) {
-    ctx.unsupported(node, `${what} on an input of shape [N, ${x.shape.join(', ')}] is not supported; only [N, K] × [K, M] with a constant weight (flatten first)`);
+    ctx.unsupported(
+      node,
+      `${what} on an input of shape [N, ${x.shape.join(', ')}] is not supported; only [N, K] × [K, M] with a constant weight (flatten first)`,
+    );
   }
   return x;
 }
 
-function bias(ctx: ImportContext, node: NodeProto, c: ConstTensor, beta: number, units: number): Float64Array {
+function bias(
+  ctx: ImportContext,
+  node: NodeProto,
+  c: ConstTensor,
+  beta: number,
+  units: number,
+): Float64Array {
   const p = floatParam(ctx, node, c, 'C');
   const s = p.shape;
-  const fits = s.length === 0 || (s.length === 1 && (s[0] === 1 || s[0] === units)) || (s.length === 2 && s[0] === 1 && (s[1] === 1 || s[1] === units));
+  const fits =
+    s.length === 0 ||
+    (s.length === 1 && (s[0] === 1 || s[0] === units)) ||
+    (s.length === 2 && s[0] === 1 && (s[1] === 1 || s[1] === units));
   if (!fits) {
-    ctx.unsupported(node, `bias C of shape [${s.join(', ')}] varies along the batch axis or does not fit ${units} units; it must broadcast to [${units}]`);
+    ctx.unsupported(
+      node,
+      `bias C of shape [${s.join(', ')}] varies along the batch axis or does not fit ${units} units; it must broadcast to [${units}]`,
+    );
   }
   const out = new Float64Array(units);
   for (let j = 0; j < units; j++) out[j] = beta * p.data[p.data.length === 1 ? 0 : j]!;
@@ -44,7 +62,8 @@ function bias(ctx: ImportContext, node: NodeProto, c: ConstTensor, beta: number,
  */
 export const gemm: OpMapper = (ctx, node) => {
   const x = vectorInput(ctx, node, 'Gemm');
-  if (intAttr(node, 'transA', 0) !== 0) ctx.unsupported(node, 'transA = 1 would make the batch axis a contracted axis');
+  if (intAttr(node, 'transA', 0) !== 0)
+    ctx.unsupported(node, 'transA = 1 would make the batch axis a contracted axis');
   let b = ctx.constInput(node, 1, 'B');
   if (b.shape.length !== 2) ctx.invalid(node, `B must be 2-D, got [${b.shape.join(', ')}]`);
   if (intAttr(node, 'transB', 0) === 1) b = transposeConst(b, [1, 0]);
@@ -54,7 +73,10 @@ export const gemm: OpMapper = (ctx, node) => {
   const data = alpha === 1 ? w.data : w.data.map((v) => v * alpha);
   const units = w.shape[1]!;
   const c = ctx.optionalConst(node, 2, 'C');
-  const params = { weight: { data, shape: w.shape }, ...(c ? { bias: { data: bias(ctx, node, c, beta, units), shape: [units] } } : {}) };
+  const params = {
+    weight: { data, shape: w.shape },
+    ...(c ? { bias: { data: bias(ctx, node, c, beta, units), shape: [units] } } : {}),
+  };
   ctx.setOutput(node, 0, ctx.emit(node, 'dense', [x], {}, params));
 };
 
@@ -69,6 +91,11 @@ export const gemm: OpMapper = (ctx, node) => {
 export const matMul: OpMapper = (ctx, node) => {
   const x = vectorInput(ctx, node, 'MatMul');
   const b = ctx.constInput(node, 1, 'B');
-  if (b.shape.length !== 2) ctx.unsupported(node, `only a 2-D constant B is supported, got [${b.shape.join(', ')}]`);
-  ctx.setOutput(node, 0, ctx.emit(node, 'dense', [x], {}, { weight: floatParam(ctx, node, b, 'B') }));
+  if (b.shape.length !== 2)
+    ctx.unsupported(node, `only a 2-D constant B is supported, got [${b.shape.join(', ')}]`);
+  ctx.setOutput(
+    node,
+    0,
+    ctx.emit(node, 'dense', [x], {}, { weight: floatParam(ctx, node, b, 'B') }),
+  );
 };

@@ -13,7 +13,11 @@ export const pad: OpMapper = (ctx, node) => {
   const x = ctx.dynamicInput(node, 0);
   const rank = x.shape.length + 1;
   const mode = stringAttr(node, 'mode', 'constant');
-  if (mode !== 'constant') ctx.unsupported(node, `mode '${mode}' is not supported; only constant (zero) padding is linear without reading the input`);
+  if (mode !== 'constant')
+    ctx.unsupported(
+      node,
+      `mode '${mode}' is not supported; only constant (zero) padding is linear without reading the input`,
+    );
   let pads: number[];
   let value: number;
   let axes = Array.from({ length: rank }, (_, i) => i);
@@ -27,15 +31,25 @@ export const pad: OpMapper = (ctx, node) => {
     const a = ctx.optionalConst(node, 3, 'axes');
     if (a) axes = ctx.ints(node, a, 'axes').map((d) => (d < 0 ? d + rank : d));
   }
-  if (value !== 0) ctx.unsupported(node, `padding with the nonzero value ${value} is not supported; only zero padding`);
-  if (pads.length !== 2 * axes.length) ctx.invalid(node, `pads needs ${2 * axes.length} values, got ${pads.length}`);
+  if (value !== 0)
+    ctx.unsupported(
+      node,
+      `padding with the nonzero value ${value} is not supported; only zero padding`,
+    );
+  if (pads.length !== 2 * axes.length)
+    ctx.invalid(node, `pads needs ${2 * axes.length} values, got ${pads.length}`);
   const perAxis: [number, number][] = x.shape.map(() => [0, 0]);
   axes.forEach((axis, k) => {
     const before = pads[k]!;
     const after = pads[k + axes.length]!;
-    if (before < 0 || after < 0) ctx.unsupported(node, `negative pads (cropping) [${pads.join(', ')}] are not supported`);
+    if (before < 0 || after < 0)
+      ctx.unsupported(node, `negative pads (cropping) [${pads.join(', ')}] are not supported`);
     if (axis === 0) {
-      if (before !== 0 || after !== 0) ctx.unsupported(node, 'padding the batch axis (axis 0) adds examples; biasprop keeps axis 0 as the batch axis');
+      if (before !== 0 || after !== 0)
+        ctx.unsupported(
+          node,
+          'padding the batch axis (axis 0) adds examples; biasprop keeps axis 0 as the batch axis',
+        );
       return;
     }
     perAxis[axis - 1] = [before, after];

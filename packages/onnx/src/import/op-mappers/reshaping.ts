@@ -4,7 +4,12 @@ import type { DynamicValue, ImportContext } from '../import-context.js';
 import type { OpMapper } from './op-mapper.js';
 import type { NodeProto } from '../../proto/onnx-proto.js';
 
-function emitReshape(ctx: ImportContext, node: NodeProto, x: DynamicValue, shape: readonly number[]): void {
+function emitReshape(
+  ctx: ImportContext,
+  node: NodeProto,
+  x: DynamicValue,
+  shape: readonly number[],
+): void {
   if (shape.length === x.shape.length && shape.every((d, i) => d === x.shape[i])) {
     ctx.setOutput(node, 0, x);
     return;
@@ -13,7 +18,10 @@ function emitReshape(ctx: ImportContext, node: NodeProto, x: DynamicValue, shape
 }
 
 function batchAxisError(ctx: ImportContext, node: NodeProto, what: string): never {
-  return ctx.unsupported(node, `${what}; biasprop keeps axis 0 as the batch axis (one explanation per example), so an op that moves, merges or removes it cannot be explained`);
+  return ctx.unsupported(
+    node,
+    `${what}; biasprop keeps axis 0 as the batch axis (one explanation per example), so an op that moves, merges or removes it cannot be explained`,
+  );
 }
 
 /**
@@ -32,14 +40,19 @@ export const reshape: OpMapper = (ctx, node) => {
   const allowZero = intAttr(node, 'allowzero', 0) === 1;
   const target = Array.from(t.data);
   if (target.length === 0) batchAxisError(ctx, node, 'Reshape to a scalar removes the batch axis');
-  for (let i = 1; i < target.length; i++) if (isBatchAt(t, i)) batchAxisError(ctx, node, `the target shape puts the batch size at axis ${i}`);
+  for (let i = 1; i < target.length; i++)
+    if (isBatchAt(t, i))
+      batchAxisError(ctx, node, `the target shape puts the batch size at axis ${i}`);
   const full = [NaN, ...x.shape];
   const rest = target.slice(1).map((d, i) => {
     if (d === 0 && !allowZero) {
       const copied = full[i + 1];
-      return copied ?? ctx.invalid(node, `0 at axis ${i + 1} copies a dimension the input does not have`);
+      return (
+        copied ?? ctx.invalid(node, `0 at axis ${i + 1} copies a dimension the input does not have`)
+      );
     }
-    if (d === 0) return batchAxisError(ctx, node, 'a zero-size dimension (allowzero = 1) empties the tensor');
+    if (d === 0)
+      return batchAxisError(ctx, node, 'a zero-size dimension (allowzero = 1) empties the tensor');
     return d;
   });
   const per = sizeOfShape(x.shape);
@@ -51,13 +64,26 @@ export const reshape: OpMapper = (ctx, node) => {
     (first === -1 && !rest.includes(-1) && restKnown === per) ||
     (ctx.staticBatch !== undefined && first === ctx.staticBatch);
   if (!keepsBatch) {
-    batchAxisError(ctx, node, `Reshape of [N, ${x.shape.join(', ')}] to [${target.join(', ')}] does not keep the batch axis`);
+    batchAxisError(
+      ctx,
+      node,
+      `Reshape of [N, ${x.shape.join(', ')}] to [${target.join(', ')}] does not keep the batch axis`,
+    );
   }
   const free = rest.filter((d) => d === -1).length;
   if (free > 1 || (free === 0 && restKnown !== per) || (free === 1 && per % restKnown !== 0)) {
-    batchAxisError(ctx, node, `Reshape of [N, ${x.shape.join(', ')}] to [${target.join(', ')}] changes the number of elements per example`);
+    batchAxisError(
+      ctx,
+      node,
+      `Reshape of [N, ${x.shape.join(', ')}] to [${target.join(', ')}] changes the number of elements per example`,
+    );
   }
-  emitReshape(ctx, node, x, rest.map((d) => (d === -1 ? per / restKnown : d)));
+  emitReshape(
+    ctx,
+    node,
+    x,
+    rest.map((d) => (d === -1 ? per / restKnown : d)),
+  );
 };
 
 /**
@@ -73,9 +99,14 @@ export const flatten: OpMapper = (ctx, node) => {
   const rank = x.shape.length + 1;
   let axis = intAttr(node, 'axis', 1);
   if (axis < 0) axis += rank;
-  if (axis === 0) batchAxisError(ctx, node, 'Flatten with axis = 0 merges the batch axis into the features');
+  if (axis === 0)
+    batchAxisError(ctx, node, 'Flatten with axis = 0 merges the batch axis into the features');
   if (sizeOfShape(x.shape.slice(0, axis - 1)) !== 1) {
-    batchAxisError(ctx, node, `Flatten with axis = ${axis} merges the batch axis with axes 1..${axis - 1}`);
+    batchAxisError(
+      ctx,
+      node,
+      `Flatten with axis = ${axis} merges the batch axis with axes 1..${axis - 1}`,
+    );
   }
   emitReshape(ctx, node, x, [sizeOfShape(x.shape)]);
 };
@@ -91,8 +122,13 @@ export const flatten: OpMapper = (ctx, node) => {
 export const transpose: OpMapper = (ctx, node) => {
   const x = ctx.dynamicInput(node, 0);
   const rank = x.shape.length + 1;
-  const perm = intsAttr(node, 'perm', Array.from({ length: rank }, (_, i) => rank - 1 - i));
-  if (perm[0] !== 0) batchAxisError(ctx, node, `Transpose with perm [${perm.join(', ')}] moves the batch axis`);
+  const perm = intsAttr(
+    node,
+    'perm',
+    Array.from({ length: rank }, (_, i) => rank - 1 - i),
+  );
+  if (perm[0] !== 0)
+    batchAxisError(ctx, node, `Transpose with perm [${perm.join(', ')}] moves the batch axis`);
   const per = perm.slice(1).map((p) => p - 1);
   if (per.every((p, i) => p === i)) ctx.setOutput(node, 0, x);
   else ctx.setOutput(node, 0, ctx.emit(node, 'transpose', [x], { perm: per }));
@@ -119,11 +155,23 @@ export const squeeze: OpMapper = (ctx, node) => {
   const x = ctx.dynamicInput(node, 0);
   const rank = x.shape.length + 1;
   const axes = axesOf(ctx, node);
-  if (!axes) batchAxisError(ctx, node, 'Squeeze without axes would remove the batch axis when a batch holds one example');
+  if (!axes)
+    batchAxisError(
+      ctx,
+      node,
+      'Squeeze without axes would remove the batch axis when a batch holds one example',
+    );
   const drop = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
   if (drop.has(0)) batchAxisError(ctx, node, 'Squeeze of axis 0 removes the batch axis');
-  for (const a of drop) if (a < 1 || a >= rank || x.shape[a - 1] !== 1) ctx.invalid(node, `cannot squeeze axis ${a} of [N, ${x.shape.join(', ')}]`);
-  emitReshape(ctx, node, x, x.shape.filter((_, i) => !drop.has(i + 1)));
+  for (const a of drop)
+    if (a < 1 || a >= rank || x.shape[a - 1] !== 1)
+      ctx.invalid(node, `cannot squeeze axis ${a} of [N, ${x.shape.join(', ')}]`);
+  emitReshape(
+    ctx,
+    node,
+    x,
+    x.shape.filter((_, i) => !drop.has(i + 1)),
+  );
 };
 
 /**
@@ -139,7 +187,8 @@ export const unsqueeze: OpMapper = (ctx, node) => {
   const axes = axesOf(ctx, node) ?? ctx.invalid(node, 'needs axes');
   const rank = x.shape.length + 1 + axes.length;
   const at = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
-  if (at.has(0)) batchAxisError(ctx, node, 'Unsqueeze at axis 0 puts a new axis before the batch axis');
+  if (at.has(0))
+    batchAxisError(ctx, node, 'Unsqueeze at axis 0 puts a new axis before the batch axis');
   const out: number[] = [];
   let k = 0;
   for (let d = 1; d < rank; d++) out.push(at.has(d) ? 1 : x.shape[k++]!);

@@ -10,7 +10,10 @@ function softmaxLike(op: 'softmax' | 'logSoftmax'): OpMapper {
     // Before opset 13 the input is coerced to 2-D at `axis`: the same as the last axis only when
     // `axis` is the last axis.
     if (axis !== rank - 1) {
-      ctx.unsupported(node, `${node.op_type ?? op} over axis ${axis} of [N, ${x.shape.join(', ')}] is not supported; only the last axis (as a final classifier layer, which is removed and the logits explained)`);
+      ctx.unsupported(
+        node,
+        `${node.op_type ?? op} over axis ${axis} of [N, ${x.shape.join(', ')}] is not supported; only the last axis (as a final classifier layer, which is removed and the logits explained)`,
+      );
     }
     ctx.setOutput(node, 0, ctx.emit(node, op, [x], { axis: -1 }));
   };
