@@ -1,6 +1,5 @@
 import type { ElementwisePiece, NodeSpec, Ops, Tensor } from '@biasprop/core';
-import { elementwiseRule } from '@biasprop/core';
-import { aboveRightLimit, thresholdCrossing } from './path-pieces.js';
+import { aboveRightLimit, elementwiseRule, thresholdCrossing } from '@biasprop/core';
 
 /** `alpha` and `beta` of a hardSigmoid node (ONNX defaults 0.2 and 0.5; PyTorch uses 1/6 and 0.5). */
 export function hardSigmoidParams(node: NodeSpec): { alpha: number; beta: number } {

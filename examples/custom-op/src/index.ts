@@ -3,6 +3,5 @@
 export { hardSwishOp } from './hard-swish.js';
 export type { HardSwishState } from './hard-swish.js';
 export { hardSigmoidOp, hardSigmoidParams } from './hard-sigmoid.js';
-export { aboveRightLimit, thresholdCrossing } from './path-pieces.js';
 export { registerCustomOps } from './register.js';
 export { customOpCnn, customOpFixtures, customOpMlp, piecewiseCnn } from './fixtures.js';

@@ -58,6 +58,7 @@ export type {
 } from './ops/op-rule.js';
 export { getOpRule, registerOp, registeredOpKinds } from './ops/op-registry.js';
 export { elementwiseRule } from './ops/elementwise-rule.js';
+export { aboveRightLimit, absoluteTolerance, thresholdCrossing } from './ops/path-pieces.js';
 export type { ElementwisePiece, ElementwiseState } from './ops/elementwise-rule.js';
 
 export type { BbpRule, BuiltinBbpRule, CustomBbpRule, CustomRuleArgs } from './bbp/bbp-rule.js';
