@@ -24,3 +24,30 @@ export type { Map2d } from './render/heatmap.js';
 export type { MontageColumn, MontageSpec } from './render/montage.js';
 export { Raster } from './render/raster.js';
 export type { InputSummary } from './output/summary.js';
+export {
+  DIGIT_FLIP_BUDGETS,
+  DIGIT_FLIP_PAIRS,
+  digitFlipMethods,
+  runDigitFlip,
+} from './eval/digit-flip.js';
+export type {
+  DigitFlipOptions,
+  DigitFlipResult,
+  FlipMethod,
+  FlipMethodResult,
+  FlipPair,
+  FlipPairResult,
+  LabelledImages,
+  ScoreKind,
+} from './eval/digit-flip.js';
+export {
+  erasePixels,
+  logOdds,
+  logOddsChange,
+  randomScores,
+  selectPixels,
+} from './eval/pixel-flip.js';
+export { linePlot } from './render/line-plot.js';
+export type { LinePlotOptions, PlotSeries } from './render/line-plot.js';
+export { runBiasMatters } from './eval/bias-matters.js';
+export type { BiasMattersOptions, BiasMattersResult } from './eval/bias-matters.js';

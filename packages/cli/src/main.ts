@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { CliIo } from './cli-io.js';
 import { benchCommand } from './commands/bench.js';
 import { conformanceCommand } from './commands/conformance.js';
+import { evalCommand } from './commands/eval.js';
 import { explainCommand } from './commands/explain.js';
 import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
@@ -19,6 +20,8 @@ Commands:
   conformance                  the conformance matrix of the backends
   bench <model>                forward / gradient / BBp / IG times on one backend
   export <model>               the traced attribution graph as an .onnx file
+  eval digit-flip              DeepLIFT's digit-flip protocol on MNIST (table, JSON, plot)
+  eval bias-matters            the paper's Table 1: accuracy with only w·x, only b, no biases
 
 Options:
   -h, --help                   show help (also: biasprop <command> --help)
@@ -33,6 +36,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<n
   conformance: conformanceCommand,
   bench: benchCommand,
   export: exportCommand,
+  eval: evalCommand,
 };
 
 function version(): string {

@@ -206,7 +206,7 @@ describe('other commands: error paths', () => {
     const r = await run(fx.dir, ['explian']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
-      "biasprop: error: unknown command 'explian'; use one of explain, info, conformance, bench, export (see 'biasprop --help')",
+      "biasprop: error: unknown command 'explian'; use one of explain, info, conformance, bench, export, eval (see 'biasprop --help')",
     );
   });
 });

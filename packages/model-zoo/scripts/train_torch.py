@@ -2,7 +2,7 @@
 """Trains a zoo CNN with PyTorch (CPU) and writes its weights in Keras/tfjs layout.
 
     python3 scripts/train_torch.py mnist|fashion-mnist --out DIR [--epochs N] [--arch C1,C2,D]
-        [--seed N] [--lr-decay F] [--threads N]
+        [--seed N] [--lr-decay F] [--threads N] [--no-bias]
 
 Same network, data, preprocessing and optimizer as scripts/train.ts (conv-BN-ReLU-maxpool x2,
 dense-ReLU, dense-softmax; Adam 1e-3, batch 64; BN momentum 0.99 / epsilon 1e-3 as in Keras).
@@ -50,14 +50,16 @@ def load(name, split):
 class ZooCNN(nn.Module):
     """NCHW twin of the tfjs model built by scripts/architecture.ts."""
 
-    def __init__(self, c1, c2, d):
+    def __init__(self, c1, c2, d, bias=True):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, c1, 3, padding=1)
-        self.bn1 = nn.BatchNorm2d(c1, eps=1e-3, momentum=0.01)
-        self.conv2 = nn.Conv2d(c1, c2, 3, padding=1)
-        self.bn2 = nn.BatchNorm2d(c2, eps=1e-3, momentum=0.01)
-        self.dense1 = nn.Linear(7 * 7 * c2, d)
-        self.dense2 = nn.Linear(d, 10)
+        self.bias = bias
+        self.conv1 = nn.Conv2d(1, c1, 3, padding=1, bias=bias)
+        # Without biases there is no BatchNorm either: its shift (beta - gamma * mean / std) is a bias.
+        self.bn1 = nn.BatchNorm2d(c1, eps=1e-3, momentum=0.01) if bias else nn.Identity()
+        self.conv2 = nn.Conv2d(c1, c2, 3, padding=1, bias=bias)
+        self.bn2 = nn.BatchNorm2d(c2, eps=1e-3, momentum=0.01) if bias else nn.Identity()
+        self.dense1 = nn.Linear(7 * 7 * c2, d, bias=bias)
+        self.dense2 = nn.Linear(d, 10, bias=bias)
 
     def logits(self, x):
         x = torch.max_pool2d(torch.relu(self.bn1(self.conv1(x))), 2)
@@ -73,9 +75,11 @@ class ZooCNN(nn.Module):
 def init_weights(m):
     for mod in (m.conv1, m.conv2, m.dense1):
         nn.init.kaiming_normal_(mod.weight, nonlinearity='relu')
-        nn.init.zeros_(mod.bias)
+        if mod.bias is not None:
+            nn.init.zeros_(mod.bias)
     nn.init.xavier_uniform_(m.dense2.weight)
-    nn.init.zeros_(m.dense2.bias)
+    if m.dense2.bias is not None:
+        nn.init.zeros_(m.dense2.bias)
 
 
 def accuracy(model, x, y):
@@ -115,6 +119,9 @@ def main():
     ap.add_argument('--lr-decay', type=float, default=None)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--device', default='cpu')
+    ap.add_argument('--no-bias', action='store_true',
+                    help='no bias terms anywhere (convs and dense layers without bias, no BatchNorm); '
+                         'writes model.onnx (opset 13, dynamic batch, NCHW input) instead of torch_weights.json')
     a = ap.parse_args()
     epochs = a.epochs or (3 if a.name == 'mnist' else 8)
     lr_decay = a.lr_decay if a.lr_decay is not None else (0.5 if a.name == 'mnist' else 0.7)
@@ -126,7 +133,7 @@ def main():
     dev = torch.device(a.device)
     xtr, ytr = load(a.name, 'train')
     xte, yte = load(a.name, 'test')
-    model = ZooCNN(*arch)
+    model = ZooCNN(*arch, bias=not a.no_bias)
     init_weights(model)
     model.to(dev)
     xtr, ytr, xte, yte = xtr.to(dev), ytr.to(dev), xte.to(dev), yte.to(dev)
@@ -156,8 +163,14 @@ def main():
         print(f'epoch {e + 1}: loss {tot_loss / len(xtr):.4f} train acc {tot_ok / len(xtr):.4f} '
               f'test acc {acc:.4f} ({secs:.0f}s)', flush=True)
     os.makedirs(a.out, exist_ok=True)
-    with open(os.path.join(a.out, 'torch_weights.json'), 'w') as f:
-        json.dump(keras_weights(model), f)
+    if a.no_bias:
+        model.eval()
+        torch.onnx.export(model.to('cpu'), torch.zeros(1, 1, 28, 28), os.path.join(a.out, 'model.onnx'),
+                          input_names=['input'], output_names=['probs'], opset_version=13,
+                          dynamic_axes={'input': {0: 'batch'}, 'probs': {0: 'batch'}})
+    else:
+        with open(os.path.join(a.out, 'torch_weights.json'), 'w') as f:
+            json.dump(keras_weights(model), f)
     info = {
         'name': a.name,
         'architecture': {'conv1Filters': arch[0], 'conv2Filters': arch[1], 'denseUnits': arch[2]},
@@ -165,6 +178,7 @@ def main():
                    + (f' ({torch.cuda.get_device_name(dev)})' if dev.type == 'cuda' else f' ({a.threads} threads)')
                    + ', deterministic algorithms, scripts/train_torch.py',
         'seed': a.seed,
+        'bias': not a.no_bias,
         'epochs': epochs,
         'batchSize': 64,
         'optimizer': f'Adam (learning rate 0.001, multiplied by {lr_decay} after every epoch, '

@@ -389,7 +389,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
   }
 
   /**
-   * `Concat` of many values as a tree of Concats with at most {@link MAX_NODE_INPUTS} inputs each
+   * `Concat` of many values as a tree of Concats with at most `MAX_NODE_INPUTS` (4) inputs each
    * (onnxruntime-web's WebGPU kernels bind one storage buffer per input, and WebGPU guarantees
    * only 8 per shader stage).
    */
