@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for biasprop's tests: Debian packages (Chromium for the
 # browser backends and the demo, Vulkan for ONNX Runtime WebGPU, the official ONNX node test
-# data) and pnpm 12.4.2. Idempotent: installs only what is missing.
+# data, Fashion-MNIST for `biasprop eval bias-matters`) and pnpm 12.4.2. Idempotent: installs only what is missing.
 set -euo pipefail
 
-APT_PACKAGES=(chromium libvulkan1 libonnx-testdata)
+APT_PACKAGES=(chromium libvulkan1 libonnx-testdata dataset-fashion-mnist)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
