@@ -34,7 +34,7 @@ export interface IntegratedGradientsOptions {
    * whose attributions are averaged.
    */
   readonly baselines?: 'zero' | HostTensor | readonly HostTensor[];
-  /** Path points evaluated per backend run (default: as many as fit `maxPointsPerRun`). */
+  /** Path points evaluated per backend run (default: the fewest runs `maxPointsPerRun` allows, split evenly). */
   readonly stepsPerRun?: number;
   /** Upper bound on `N × steps` points in one run, used when `stepsPerRun` is not set (default 512). */
   readonly maxPointsPerRun?: number;
@@ -102,7 +102,10 @@ function pointsPerRun(
       8 * 4 * (sizeOf(graph.input.shape) + graph.nodes.reduce((s, v) => s + sizeOf(v.shape), 0));
     m = Math.min(m, Math.max(1, Math.floor(o.memoryBudgetBytes / (perPoint * n))));
   }
-  return Math.min(m, steps);
+  // As few runs as the limit allows, split evenly: the last run pads with zero-weight points
+  // (every run has the same size), so 50 points at 16 per run would compute 64; at 13, 52.
+  const runs = Math.ceil(steps / Math.min(m, steps));
+  return Math.ceil(steps / runs);
 }
 
 /**

@@ -57,6 +57,123 @@ function extractWindows(
 }
 
 /**
+ * Whether ONNX Runtime's own `MaxPool` (with its `Indices` output) can stand in for the portable
+ * lowering: ONNX Runtime requires every pad to be smaller than the kernel.
+ */
+export function nativeMaxPoolApplies(p: MaxPool2dParams): boolean {
+  return p.pads.every((v, i) => v < p.kernel[i % 2]!);
+}
+
+/**
+ * Max pooling with ONNX Runtime's own operators, the selection as flat indices into the whole
+ * `[N, C, H, W]` input (as `MaxPool`'s `Indices` output defines them).
+ *
+ * - Square non-overlapping windows (the common 2×2 / stride 2): `y` is a plain `MaxPool` and the
+ *   selection is `ArgMax` over the window axis of `SpaceToDepth(x)`, whose channel blocks are the
+ *   window positions in row-major order, so the first maximum is `ArgMax`'s first index (the
+ *   ONNX default, `select_last_index = 0`). A lookup table and a broadcast base turn it into flat
+ *   indices. Several times faster on the CPU provider than `MaxPool` with `Indices`.
+ * - Otherwise `MaxPool` with its `Indices` output; the CPU provider's scan keeps the first
+ *   maximum in row-major window order.
+ *
+ * Both keep the tie rule of DESIGN §2 (the conformance tie fixtures check it); the backend uses
+ * this lowering only on the CPU providers.
+ *
+ * @example
+ * ```ts
+ * const { y, argmax } = nativeMaxPool2dGraph(rec, { handle: 'x', shape: [1, 1, 4, 4] }, params, [1, 1, 2, 2]);
+ * ```
+ */
+export function nativeMaxPool2dGraph(
+  rec: OnnxGraphRecorder,
+  x: KernelInput<string>,
+  p: MaxPool2dParams,
+  out: Shape,
+): { y: string; argmax: string } {
+  const attrs = {
+    kernel_shape: [...p.kernel],
+    strides: [...p.strides],
+    pads: [...p.pads],
+    dilations: [...p.dilations],
+  };
+  if (isTiling(p) && p.kernel[0] === p.kernel[1]) {
+    const y = rec.node('MaxPool', [x.handle], attrs);
+    return { y, argmax: squareTilingIndices(rec, x, p.kernel[0], out) };
+  }
+  const [y, indices] = rec.nodeN('MaxPool', [x.handle], attrs, 2);
+  return { y: y!, argmax: indices! };
+}
+
+/** Flat first-maximum indices of the `k×k` windows of a square tiling (see above). */
+function squareTilingIndices(
+  rec: OnnxGraphRecorder,
+  x: KernelInput<string>,
+  k: number,
+  out: Shape,
+): string {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [, , oh, ow] = out as [number, number, number, number];
+  let v = x.handle;
+  if (oh * k !== h || ow * k !== w)
+    v = rec.node('Slice', [v, rec.int64s([0, 0]), rec.int64s([oh * k, ow * k]), rec.int64s([2, 3])]);
+  const blocks = rec.node('Reshape', [
+    rec.node('SpaceToDepth', [v], { blocksize: k }),
+    rec.int64s([n, k * k, c, oh, ow]),
+  ]);
+  const position = rec.node('Reshape', [
+    rec.node('ArgMax', [blocks], { axis: 1, keepdims: 1 }),
+    rec.int64s([n, c, oh, ow]),
+  ]);
+  // Window position ky·k + kx → offset ky·W + kx from the window's top-left input position.
+  const offsets = Array.from({ length: k * k }, (_, j) => Math.floor(j / k) * w + (j % k));
+  const range = (count: number, step: number) => Array.from({ length: count }, (_, i) => i * step);
+  const base = [
+    rec.int64Array(range(n, c * h * w), [n, 1, 1, 1]),
+    rec.int64Array(range(c, h * w), [1, c, 1, 1]),
+    rec.int64Array(range(oh, k * w), [1, 1, oh, 1]),
+    rec.int64Array(range(ow, k), [1, 1, 1, ow]),
+  ].reduce((a, b) => rec.node('Add', [a, b]));
+  return rec.node('Add', [rec.node('Gather', [rec.int64Array(offsets, [k * k]), position]), base]);
+}
+
+/**
+ * The adjoint of {@link nativeMaxPool2dGraph}: `dy` written at the flat indices of a zero input
+ * (`MaxUnpool` where windows do not overlap, else a `ScatterElements` that adds).
+ *
+ * @example
+ * ```ts
+ * const dx = nativeMaxPool2dBackwardGraph(rec, { handle: dy, shape: [1, 1, 2, 2] }, indices, params, [1, 1, 4, 4]);
+ * ```
+ */
+export function nativeMaxPool2dBackwardGraph(
+  rec: OnnxGraphRecorder,
+  dy: KernelInput<string>,
+  indices: string,
+  p: MaxPool2dParams,
+  out: Shape,
+): string {
+  const overlapping = p.strides[0] < p.kernel[0] || p.strides[1] < p.kernel[1];
+  if (!overlapping) {
+    return rec.node('MaxUnpool', [dy.handle, indices, rec.int64s(out)], {
+      kernel_shape: [...p.kernel],
+      strides: [...p.strides],
+      pads: [...p.pads],
+    });
+  }
+  const flat = rec.int64s([-1]);
+  const dx = rec.node(
+    'ScatterElements',
+    [
+      rec.fill([out.reduce((a, b) => a * b, 1)], 0),
+      rec.node('Reshape', [indices, flat]),
+      rec.node('Reshape', [dy.handle, flat]),
+    ],
+    { axis: 0, reduction: { string: 'add' } },
+  );
+  return rec.node('Reshape', [dx, rec.int64s(out)]);
+}
+
+/**
  * Max pooling with an exact first-index arg-max: `y = ReduceMax(windows)`, and the selection
  * one-hot `[N, C, K, oh, ow]` is `isMax · (CumSum(isMax) = 1)` with `isMax = (windows = y)`.
  * The selection is the opaque arg-max handle consumed by {@link maxPool2dBackwardGraph}.

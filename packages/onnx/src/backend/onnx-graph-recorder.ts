@@ -11,7 +11,13 @@ import type {
 } from '@biasprop/core';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../proto/onnx-proto.js';
 import { TensorDataType } from '../proto/onnx-proto.js';
-import { maxPool2dBackwardGraph, maxPool2dGraph } from './max-pool-lowering.js';
+import {
+  maxPool2dBackwardGraph,
+  maxPool2dGraph,
+  nativeMaxPool2dBackwardGraph,
+  nativeMaxPool2dGraph,
+  nativeMaxPoolApplies,
+} from './max-pool-lowering.js';
 import type { OnnxAttrValue } from './onnx-nodes.js';
 import {
   ONNX_IR_VERSION,
@@ -50,6 +56,9 @@ const COMPARISONS: Partial<Record<BinaryKernel, string>> = {
   equal: 'Equal',
 };
 
+/** Fewest output channels for which {@link OnnxGraphRecorder.conv2dTranspose} uses a `Conv`. */
+const MIN_CONV_TRANSPOSE_AS_CONV_CHANNELS = 8;
+
 /** The most inputs one variadic node (Concat) gets; larger ones become trees. */
 const MAX_NODE_INPUTS = 4;
 
@@ -66,6 +75,12 @@ export interface OnnxGraphRecorderOptions {
    * added channels are zeros, so the result is unchanged.
    */
   readonly convChannelMultiple?: number;
+  /**
+   * Record max pooling as ONNX Runtime's `MaxPool` with `Indices` and its backward as a
+   * `ScatterElements` (fast), instead of the portable window lowering (default). Only for
+   * execution providers whose `MaxPool` keeps the first maximum of a window (the CPU provider).
+   */
+  readonly nativeMaxPool?: boolean;
 }
 
 /** A model constant deduplicated by array identity: one initializer, reshaped views for other shapes. */
@@ -82,7 +97,8 @@ interface WeightEntry {
  *
  * - `divNoNan` is `Where(Equal(b, 0), 0, a / Where(Equal(b, 0), 1, b))` (no NaN on any branch);
  * - comparisons are `Cast`(to float) of the ONNX comparison; `where` casts its mask to bool;
- * - `conv2dTranspose` is an unpadded `ConvTranspose` cropped (and zero-extended) to the input shape;
+ * - `conv2dTranspose` is, for stride 1, a `Conv` with the flipped, channel-swapped weight;
+ *   otherwise an unpadded `ConvTranspose` cropped (and zero-extended) to the input shape;
  * - `maxPool2d` extracts windows exactly (strided `Slice`s or a reshape), takes `ReduceMax` and a
  *   first-index one-hot selection with `Equal` + `CumSum`; its backward is the exact adjoint of
  *   the window extraction. No EP-specific arg-max indices are used.
@@ -112,6 +128,8 @@ export class OnnxGraphRecorder implements Kernels<string> {
   private readonly int64Constants = new Map<string, string>();
   private readonly fills = new Map<string, string>();
   private weightBytes = 0;
+  /** `Cast(Greater(x, 0))` masks: their input, the `Greater` node's index, the `Relu` made. */
+  private readonly positiveMasks = new Map<string, { x: string; compare: number; relu?: string }>();
 
   constructor(private readonly options: OnnxGraphRecorderOptions = {}) {}
 
@@ -202,6 +220,18 @@ export class OnnxGraphRecorder implements Kernels<string> {
     return name;
   }
 
+  /** An int64 constant of any shape (cached by contents and shape). */
+  int64Array(values: readonly number[], dims: readonly number[]): string {
+    const key = `a${dims.join('x')}:${values.join(',')}`;
+    let name = this.int64Constants.get(key);
+    if (!name) {
+      name = this.fresh('i');
+      this.initializers.push(int64Tensor(name, values, dims));
+      this.int64Constants.set(key, name);
+    }
+    return name;
+  }
+
   private lookupWeight(data: FloatArray, shape: Shape): string | undefined {
     const e = this.weights.get(data);
     if (!e) return undefined;
@@ -243,10 +273,19 @@ export class OnnxGraphRecorder implements Kernels<string> {
   }
 
   binary(op: BinaryKernel, a: In, b: In): string {
+    if (op === 'mul') {
+      const relu = this.reluOf(a.handle, b.handle) ?? this.reluOf(b.handle, a.handle);
+      if (relu) return relu;
+    }
     const arith = ARITHMETIC[op];
     if (arith) return this.node(arith, [a.handle, b.handle]);
     const cmp = COMPARISONS[op];
-    if (cmp) return this.toFloat(this.node(cmp, [a.handle, b.handle]));
+    if (cmp) {
+      const mask = this.toFloat(this.node(cmp, [a.handle, b.handle]));
+      if (op === 'greater' && b.handle === this.floatScalars.get(0))
+        this.positiveMasks.set(mask, { x: a.handle, compare: this.nodes.length - 2 });
+      return mask;
+    }
     if (op === 'notEqual')
       return this.toFloat(this.node('Not', [this.node('Equal', [a.handle, b.handle])]));
     // divNoNan: 0 where b = 0; the divisor is replaced by 1 there so no branch holds NaN or Inf.
@@ -254,6 +293,30 @@ export class OnnxGraphRecorder implements Kernels<string> {
     const isZero = this.node('Equal', [b.handle, zero]);
     const safe = this.node('Where', [isZero, this.floatScalar(1), b.handle]);
     return this.node('Where', [isZero, zero, this.node('Div', [a.handle, safe])]);
+  }
+
+  /**
+   * `x ⊙ (x > 0)`, the way core writes ReLU, recorded as `Relu(x)` the first time it is asked
+   * for; the mask's `Greater` is moved onto the `Relu` output (the same mask, as
+   * `Relu(x) > 0 ⇔ x > 0`), so a preceding Conv or Gemm feeds only the `Relu` and ONNX Runtime
+   * fuses the two. `undefined` when `mask` is not `x`'s positive mask.
+   */
+  private reluOf(x: string, mask: string): string | undefined {
+    const m = this.positiveMasks.get(mask);
+    if (!m || m.x !== x) return undefined;
+    if (m.relu) return m.relu;
+    const relu = this.fresh();
+    const compare = this.nodes[m.compare]!;
+    this.nodes.splice(m.compare, 0, {
+      op_type: 'Relu',
+      name: `Relu_of_${compare.name ?? ''}`,
+      input: [x],
+      output: [relu],
+    });
+    compare.input = [relu, ...(compare.input ?? []).slice(1)];
+    for (const other of this.positiveMasks.values()) if (other.compare >= m.compare) other.compare++;
+    m.relu = relu;
+    return relu;
   }
 
   /** `Cast` to float32 (comparisons return 1/0). */
@@ -314,6 +377,13 @@ export class OnnxGraphRecorder implements Kernels<string> {
   }
 
   conv2dTranspose(dy: In, w: In, p: Conv2dParams, out: Shape): string {
+    // Few output channels (the input image's): ONNX Runtime's blocked Conv would pad them to a
+    // whole block and do several times the work, and ConvTranspose is faster there.
+    const channels = out[1]!;
+    if (p.strides[0] === 1 && p.strides[1] === 1 && channels >= MIN_CONV_TRANSPOSE_AS_CONV_CHANNELS) {
+      const viaConv = this.stridelessConvTranspose(dy, w, p, out);
+      if (viaConv) return viaConv;
+    }
     // An unpadded ConvTranspose gives the full adjoint of the conv over the padded input; the
     // input's rows are [pt, pt + H) of it (zero where the conv never read, past its end).
     const full = this.node('ConvTranspose', [dy.handle, w.handle], {
@@ -326,6 +396,54 @@ export class OnnxGraphRecorder implements Kernels<string> {
       (i) => p.strides[i]! * (dy.shape[2 + i]! - 1) + p.dilations[i]! * (w.shape[2 + i]! - 1) + 1,
     );
     return this.cropAndExtend(full, fullShape, [p.pads[0], p.pads[1]], [out[2]!, out[3]!]);
+  }
+
+  /**
+   * The adjoint of a stride-1 conv as a `Conv` (which ONNX Runtime runs far faster than
+   * `ConvTranspose`, in its blocked layout): the correlation of `dy`, padded by the kernel
+   * extent minus the forward padding, with the weight's in/out channels swapped per group and
+   * its taps reversed. The weight transform is on constants, so ONNX Runtime folds it when the
+   * session is created. `undefined` when a pad would be negative (forward padding wider than
+   * the kernel extent).
+   */
+  private stridelessConvTranspose(
+    dy: In,
+    w: In,
+    p: Conv2dParams,
+    out: Shape,
+  ): string | undefined {
+    const [cout, cinPerGroup, kh, kw] = w.shape as [number, number, number, number];
+    const g = p.groups;
+    const coutPerGroup = cout / g;
+    const extent = [(kh - 1) * p.dilations[0] + 1, (kw - 1) * p.dilations[1] + 1];
+    const before = [extent[0]! - 1 - p.pads[0], extent[1]! - 1 - p.pads[1]];
+    const after = [0, 1].map((i) => out[2 + i]! - dy.shape[2 + i]! + p.pads[i]!);
+    if ([...before, ...after].some((v) => v < 0)) return undefined;
+    let wt = w.handle;
+    if (cinPerGroup > 1 || coutPerGroup > 1) {
+      wt = this.node('Reshape', [wt, this.int64s([g, coutPerGroup, cinPerGroup, kh, kw])]);
+      wt = this.node('Transpose', [wt], { perm: [0, 2, 1, 3, 4] });
+      wt = this.node('Reshape', [wt, this.int64s([g * cinPerGroup, coutPerGroup, kh, kw])]);
+    }
+    if (kh > 1 || kw > 1) {
+      wt = this.node('Slice', [
+        wt,
+        this.int64s([-1, -1]),
+        this.int64s([-(kh + 1), -(kw + 1)]),
+        this.int64s([2, 3]),
+        this.int64s([-1, -1]),
+      ]);
+    }
+    return this.conv2d(
+      dy,
+      { handle: wt, shape: [g * cinPerGroup, coutPerGroup, kh, kw] },
+      {
+        strides: [1, 1],
+        pads: [before[0]!, before[1]!, after[0]!, after[1]!],
+        dilations: p.dilations,
+        groups: g,
+      },
+    );
   }
 
   /**
@@ -365,11 +483,17 @@ export class OnnxGraphRecorder implements Kernels<string> {
     /** The first-index one-hot window selection, for the backward pass. */
     argmax: string;
   } {
+    if (this.usesNativeMaxPool(p)) return nativeMaxPool2dGraph(this, x, p, out);
     return maxPool2dGraph(this, x, p, out);
   }
 
   maxPool2dBackward(dy: In, argmax: string, p: MaxPool2dParams, out: Shape): string {
+    if (this.usesNativeMaxPool(p)) return nativeMaxPool2dBackwardGraph(this, dy, argmax, p, out);
     return maxPool2dBackwardGraph(this, dy, argmax, p, out);
+  }
+
+  private usesNativeMaxPool(p: MaxPool2dParams): boolean {
+    return this.options.nativeMaxPool === true && nativeMaxPoolApplies(p);
   }
 
   reshape(x: In, out: Shape): string {

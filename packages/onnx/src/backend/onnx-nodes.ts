@@ -12,6 +12,10 @@ export type OnnxAttrValue =
   | {
       /** A tensor attribute. */
       readonly tensor: TensorProto;
+    }
+  | {
+      /** A string attribute (UTF-8). */
+      readonly string: string;
     };
 
 /** The ONNX opset the recorder targets (ScatterElements reduction and ReduceSum-with-axes-input exist from here). */
@@ -21,11 +25,11 @@ export const ONNX_IR_VERSION = 8;
 
 /**
  * Converts a plain attribute map to ONNX `AttributeProto`s: integers become INT(S), `{ float }`
- * becomes FLOAT and `{ tensor }` becomes TENSOR.
+ * becomes FLOAT, `{ tensor }` TENSOR and `{ string }` STRING.
  *
  * @example
  * ```ts
- * toAttributes({ axis: 1, pads: [0, 0, 1, 1], alpha: { float: 0.5 } });
+ * toAttributes({ axis: 1, pads: [0, 0, 1, 1], alpha: { float: 0.5 }, reduction: { string: 'add' } });
  * ```
  */
 export function toAttributes(attrs: Readonly<Record<string, OnnxAttrValue>>): AttributeProto[] {
@@ -35,6 +39,12 @@ export function toAttributes(attrs: Readonly<Record<string, OnnxAttrValue>>): At
       return { name, type: AttributeType.INTS, ints: [...(v as readonly number[])] };
     if ('float' in (v as object))
       return { name, type: AttributeType.FLOAT, f: (v as { float: number }).float };
+    if ('string' in (v as object))
+      return {
+        name,
+        type: AttributeType.STRING,
+        s: new TextEncoder().encode((v as { string: string }).string),
+      };
     return { name, type: AttributeType.TENSOR, t: (v as { tensor: TensorProto }).tensor };
   });
 }

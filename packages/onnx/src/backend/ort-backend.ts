@@ -28,6 +28,14 @@ export interface OrtBackendOptions {
    * ONNX Runtime's Conv is wrong for some channel counts; 1 elsewhere). Exact: the padding is zeros.
    */
   readonly convChannelMultiple?: number;
+  /**
+   * How max pooling is recorded: `native` is ONNX Runtime's `MaxPool` with its `Indices` output
+   * and a `ScatterElements` backward (several times faster); `portable` is the window lowering
+   * with an explicit first-index selection that every provider computes the same way. Default:
+   * `native` on the CPU providers (`cpu`, `wasm`), whose `MaxPool` keeps the first maximum of a
+   * window as DESIGN §2 requires (the conformance tie fixtures check it), `portable` elsewhere.
+   */
+  readonly maxPoolLowering?: 'native' | 'portable';
   /** More session options, merged last. */
   readonly sessionOptions?: OrtSessionOptions;
 }
@@ -131,7 +139,9 @@ export class OrtBackend implements Backend {
     for (const [k, t] of Object.entries(inputs)) shapes[k] = t.shape;
     const multiple =
       this.options.convChannelMultiple ?? (this.executionProvider === 'webgpu' ? 4 : 1);
-    return traceProgram(program, shapes, { convChannelMultiple: multiple });
+    const cpuProvider = this.executionProvider === 'cpu' || this.executionProvider === 'wasm';
+    const nativeMaxPool = (this.options.maxPoolLowering ?? (cpuProvider ? 'native' : 'portable')) === 'native';
+    return traceProgram(program, shapes, { convChannelMultiple: multiple, nativeMaxPool });
   }
 
   private async compile(

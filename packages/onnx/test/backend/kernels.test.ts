@@ -21,7 +21,8 @@ import {
 } from './helpers/kernel-harness.js';
 import { nodeBackendCases } from './helpers/node-backends.js';
 
-const cases = await nodeBackendCases();
+// The CPU provider records max pooling natively by default; check the portable lowering there too.
+const cases = await nodeBackendCases({ portableMaxPoolCpu: true });
 const TOL = 2e-6;
 
 type Build = (ops: Ops, t: Readonly<Record<string, Tensor>>) => Record<string, Tensor>;
@@ -243,6 +244,30 @@ for (const c of cases) {
         p: { strides: [2, 2], pads: [1, 1, 0, 0], dilations: [1, 1], groups: 3 },
       },
       {
+        name: '16 → 8 channels, stride 1, dilation 2, asymmetric pads (adjoint as a Conv)',
+        x: [2, 16, 9, 8],
+        w: [8, 16, 3, 3],
+        p: { strides: [1, 1], pads: [2, 1, 0, 3], dilations: [2, 2], groups: 1 },
+      },
+      {
+        name: '16 → 12 channels, groups 4, stride 1 (adjoint as a grouped Conv)',
+        x: [1, 16, 7, 6],
+        w: [12, 4, 3, 2],
+        p: { strides: [1, 1], pads: [1, 0, 1, 1], dilations: [1, 1], groups: 4 },
+      },
+      {
+        name: 'depthwise 8 channels, multiplier 2, stride 1',
+        x: [1, 8, 6, 6],
+        w: [16, 1, 3, 3],
+        p: { strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], groups: 8 },
+      },
+      {
+        name: '8 → 4 channels 1x1 with pads 1 (pads wider than the kernel)',
+        x: [1, 8, 4, 5],
+        w: [4, 8, 1, 1],
+        p: { strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], groups: 1 },
+      },
+      {
         name: 'depthwise',
         x: [1, 3, 6, 5],
         w: [3, 1, 3, 3],
@@ -291,6 +316,16 @@ for (const c of cases) {
         name: '2x2 stride 2 with remainder',
         x: [1, 2, 7, 5],
         p: { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1] },
+      },
+      {
+        name: '3x3 stride 3 (tiling) with remainder',
+        x: [2, 2, 10, 9],
+        p: { kernel: [3, 3], strides: [3, 3], pads: [0, 0, 0, 0], dilations: [1, 1] },
+      },
+      {
+        name: '2x3 stride 2x3 (non-square tiling)',
+        x: [1, 3, 6, 7],
+        p: { kernel: [2, 3], strides: [2, 3], pads: [0, 0, 0, 0], dilations: [1, 1] },
       },
       {
         name: '3x3 stride 2 pads 1 (overlapping)',

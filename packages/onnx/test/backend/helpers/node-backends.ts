@@ -14,14 +14,23 @@ export interface BackendCase {
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** onnxruntime-node with one provider; probes availability first. */
-async function nodeCase(ep: OrtExecutionProvider): Promise<BackendCase> {
+async function nodeCase(
+  ep: OrtExecutionProvider,
+  maxPoolLowering?: 'native' | 'portable',
+): Promise<BackendCase> {
   if (ep === 'webgpu' && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const ort = await import('onnxruntime-node');
   const probe = await probeExecutionProvider(ort, ep);
   return {
-    name: `ort-${ep}`,
-    create: async () => new OrtBackend({ ort, executionProvider: ep, intraOpNumThreads: 1 }),
+    name: `ort-${ep}${maxPoolLowering ? ` (${maxPoolLowering} max pool)` : ''}`,
+    create: async () =>
+      new OrtBackend({
+        ort,
+        executionProvider: ep,
+        intraOpNumThreads: 1,
+        ...(maxPoolLowering ? { maxPoolLowering } : {}),
+      }),
     ...(probe.available ? {} : { skip: skipReason(ep, probe.reason ?? 'unavailable') }),
   };
 }
@@ -40,10 +49,15 @@ async function webWasmCase(): Promise<BackendCase> {
  * Every ONNX Runtime configuration reachable from Node here: ort-cpu and ort-wasm always;
  * ort-webgpu (needs a Vulkan adapter: libvulkan1 + VK_ICD_FILENAMES) and ort-cuda (needs the CUDA
  * provider libraries and a GPU) when their probe succeeds, otherwise with the probe's reason.
+ * `portableMaxPoolCpu` adds ort-cpu with the portable max-pool lowering (the default there is
+ * the native one).
  */
-export async function nodeBackendCases(): Promise<BackendCase[]> {
+export async function nodeBackendCases(
+  options: { portableMaxPoolCpu?: boolean } = {},
+): Promise<BackendCase[]> {
   return [
     await nodeCase('cpu'),
+    ...(options.portableMaxPoolCpu ? [await nodeCase('cpu', 'portable')] : []),
     await webWasmCase(),
     await nodeCase('webgpu'),
     await nodeCase('cuda'),
