@@ -115,7 +115,12 @@ function squareTilingIndices(
   const [, , oh, ow] = out as [number, number, number, number];
   let v = x.handle;
   if (oh * k !== h || ow * k !== w)
-    v = rec.node('Slice', [v, rec.int64s([0, 0]), rec.int64s([oh * k, ow * k]), rec.int64s([2, 3])]);
+    v = rec.node('Slice', [
+      v,
+      rec.int64s([0, 0]),
+      rec.int64s([oh * k, ow * k]),
+      rec.int64s([2, 3]),
+    ]);
   const blocks = rec.node('Reshape', [
     rec.node('SpaceToDepth', [v], { blocksize: k }),
     rec.int64s([n, k * k, c, oh, ow]),

@@ -9,6 +9,7 @@ import type {
   UnaryKernel,
   WeightCache,
 } from '@biasprop/core';
+import { broadcastShapes } from '@biasprop/core';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../proto/onnx-proto.js';
 import { TensorDataType } from '../proto/onnx-proto.js';
 import {
@@ -81,6 +82,13 @@ export interface OnnxGraphRecorderOptions {
    * execution providers whose `MaxPool` keeps the first maximum of a window (the CPU provider).
    */
   readonly nativeMaxPool?: boolean;
+  /**
+   * Give every `Where` operands of the output's full shape (`Expand`). onnxruntime-web's WebGPU
+   * `Where` caches its shader by input ranks only, although the shader differs for broadcast
+   * inputs: the first `Where` compiled in the page decides for all later ones with the same
+   * ranks, and a broadcasting `Where` served the non-broadcast shader returns wrong values.
+   */
+  readonly fullShapeWhere?: boolean;
 }
 
 /** A model constant deduplicated by array identity: one initializer, reshaped views for other shapes. */
@@ -272,7 +280,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
     return this.node(UNARY_OPS[op], [x.handle]);
   }
 
-  binary(op: BinaryKernel, a: In, b: In): string {
+  binary(op: BinaryKernel, a: In, b: In, out: Shape): string {
     if (op === 'mul') {
       const relu = this.reluOf(a.handle, b.handle) ?? this.reluOf(b.handle, a.handle);
       if (relu) return relu;
@@ -291,8 +299,28 @@ export class OnnxGraphRecorder implements Kernels<string> {
     // divNoNan: 0 where b = 0; the divisor is replaced by 1 there so no branch holds NaN or Inf.
     const zero = this.floatScalar(0);
     const isZero = this.node('Equal', [b.handle, zero]);
-    const safe = this.node('Where', [isZero, this.floatScalar(1), b.handle]);
-    return this.node('Where', [isZero, zero, this.node('Div', [a.handle, safe])]);
+    const safe = this.whereNode({ handle: isZero, shape: b.shape }, this.floatIn(1), b);
+    const quotient = this.node('Div', [a.handle, safe]);
+    return this.whereNode({ handle: isZero, shape: b.shape }, this.floatIn(0), {
+      handle: quotient,
+      shape: out,
+    });
+  }
+
+  /** A float32 scalar constant as a kernel input. */
+  private floatIn(value: number): In {
+    return { handle: this.floatScalar(value), shape: [] };
+  }
+
+  /** `Where(mask, a, b)`, with every operand expanded to the output shape if `fullShapeWhere`. */
+  private whereNode(mask: In, a: In, b: In): string {
+    if (!this.options.fullShapeWhere) return this.node('Where', [mask.handle, a.handle, b.handle]);
+    const out = broadcastShapes(broadcastShapes(mask.shape, a.shape)!, b.shape)!;
+    const full = (x: In) =>
+      shapeKey(x.shape) === shapeKey(out)
+        ? x.handle
+        : this.node('Expand', [x.handle, this.int64s(out)]);
+    return this.node('Where', [full(mask), full(a), full(b)]);
   }
 
   /**
@@ -314,7 +342,8 @@ export class OnnxGraphRecorder implements Kernels<string> {
       output: [relu],
     });
     compare.input = [relu, ...(compare.input ?? []).slice(1)];
-    for (const other of this.positiveMasks.values()) if (other.compare >= m.compare) other.compare++;
+    for (const other of this.positiveMasks.values())
+      if (other.compare >= m.compare) other.compare++;
     m.relu = relu;
     return relu;
   }
@@ -326,7 +355,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
 
   where(cond: In, a: In, b: In): string {
     const mask = this.node('Cast', [cond.handle], { to: TensorDataType.BOOL });
-    return this.node('Where', [mask, a.handle, b.handle]);
+    return this.whereNode({ handle: mask, shape: cond.shape }, a, b);
   }
 
   reduce(op: 'sum' | 'max', x: In, axes: readonly number[], keepDims: boolean): string {
@@ -380,7 +409,11 @@ export class OnnxGraphRecorder implements Kernels<string> {
     // Few output channels (the input image's): ONNX Runtime's blocked Conv would pad them to a
     // whole block and do several times the work, and ConvTranspose is faster there.
     const channels = out[1]!;
-    if (p.strides[0] === 1 && p.strides[1] === 1 && channels >= MIN_CONV_TRANSPOSE_AS_CONV_CHANNELS) {
+    if (
+      p.strides[0] === 1 &&
+      p.strides[1] === 1 &&
+      channels >= MIN_CONV_TRANSPOSE_AS_CONV_CHANNELS
+    ) {
       const viaConv = this.stridelessConvTranspose(dy, w, p, out);
       if (viaConv) return viaConv;
     }
@@ -406,12 +439,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
    * session is created. `undefined` when a pad would be negative (forward padding wider than
    * the kernel extent).
    */
-  private stridelessConvTranspose(
-    dy: In,
-    w: In,
-    p: Conv2dParams,
-    out: Shape,
-  ): string | undefined {
+  private stridelessConvTranspose(dy: In, w: In, p: Conv2dParams, out: Shape): string | undefined {
     const [cout, cinPerGroup, kh, kw] = w.shape as [number, number, number, number];
     const g = p.groups;
     const coutPerGroup = cout / g;

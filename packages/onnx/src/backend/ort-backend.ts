@@ -140,8 +140,13 @@ export class OrtBackend implements Backend {
     const multiple =
       this.options.convChannelMultiple ?? (this.executionProvider === 'webgpu' ? 4 : 1);
     const cpuProvider = this.executionProvider === 'cpu' || this.executionProvider === 'wasm';
-    const nativeMaxPool = (this.options.maxPoolLowering ?? (cpuProvider ? 'native' : 'portable')) === 'native';
-    return traceProgram(program, shapes, { convChannelMultiple: multiple, nativeMaxPool });
+    const nativeMaxPool =
+      (this.options.maxPoolLowering ?? (cpuProvider ? 'native' : 'portable')) === 'native';
+    return traceProgram(program, shapes, {
+      convChannelMultiple: multiple,
+      nativeMaxPool,
+      fullShapeWhere: this.executionProvider === 'webgpu',
+    });
   }
 
   private async compile(
