@@ -1,4 +1,4 @@
-// End to end: build the demo, serve it, and run every method on two backends in headless
+// End to end: build the demo, serve it, and run every method on three backends in headless
 // Chromium, checking the decomposition read-out, the "skip first K layers" slider, that no console
 // error occurred, and saving screenshots under test-artifacts/.
 import { mkdirSync } from 'node:fs';
@@ -14,10 +14,11 @@ const RULES = ['contribution', 'weight', 'signed', 'uniform'] as const;
 const METHODS = ['gradient', 'inputXGradient', 'integratedGradients', 'bbp'] as const;
 /** float32 backends: relative residuals within 1e-4 (DESIGN §4). */
 const TOLERANCE = 1e-4;
-/** Wanted backends: a tfjs one and ONNX Runtime, each with fallbacks. */
+/** Wanted backends: tfjs on WebAssembly and on WebGPU, and ONNX Runtime, each with fallbacks. */
 const WANTED: readonly (readonly string[])[] = [
   ['tfjs-wasm', 'tfjs-webgl', 'tfjs-cpu', 'reference'],
   ['ort-wasm', 'tfjs-cpu', 'reference'],
+  ['tfjs-webgpu', 'tfjs-webgl', 'tfjs-cpu', 'reference'],
 ];
 
 let preview: Preview;
@@ -89,7 +90,7 @@ describe('biasprop demo (vite build + preview + Chromium)', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await buildDemo();
     preview = await startPreview();
-    browser = await launchChromium();
+    browser = await launchChromium(true);
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());

@@ -24,6 +24,9 @@ export async function launchChromium(webgpu = false): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: false,
-    args: chromiumArgs(webgpu ? ['--enable-unsafe-webgpu'] : []),
+    // WebGPU on Linux needs the unsafe flag; SwiftShader's Vulkan gives it an adapter without a GPU.
+    args: chromiumArgs(
+      webgpu ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader'] : [],
+    ),
   });
 }
