@@ -13,6 +13,8 @@ const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 export function renderModelCard(card: ModelCardInfo): string {
   const t = card.training as {
     trainer?: string;
+    backend?: string;
+    steps?: number;
     seed?: number;
     epochs?: number;
     batchSize?: number;
@@ -73,7 +75,8 @@ export function renderModelCard(card: ModelCardInfo): string {
     '',
   );
   lines.push('## Training', '');
-  lines.push(`- Trainer: ${t.trainer ?? 'tfjs'}.`);
+  const byTorch = t.trainer?.includes('PyTorch') === true;
+  lines.push(`- Trainer: ${t.trainer ?? `\`scripts/train.ts\` on ${t.backend ?? 'tfjs'}`}.`);
   lines.push(`- Seed: ${t.seed} (weight initialisation and per-epoch shuffling).`);
   lines.push(`- Epochs: ${t.epochs}; batch size ${t.batchSize}; ${t.optimizer}; loss: ${t.loss}.`);
   lines.push(`- Preprocessing: ${t.preprocessing}.`);
@@ -94,23 +97,26 @@ export function renderModelCard(card: ModelCardInfo): string {
     lines.push('');
   }
   lines.push(
-    '**How these weights were produced.** `scripts/train.ts` trains this exact network with tfjs 4.22 ' +
-      '(cpu backend, seeded He/Glorot initialisers, mulberry32 shuffling, faster replacements for the ' +
-      'slowest cpu kernels in `scripts/fastKernels.ts`). It works, but the pure-JavaScript cpu backend ' +
-      'needs about 0.6 s per batch of 64 for the MNIST net even on a dedicated Xeon core (about 10 minutes ' +
-      'per epoch; 5–10 s per batch on the shared, loaded 2-core development machine), so a full run did not ' +
-      'fit the time available. The committed weights were therefore trained by `scripts/train_torch.py` ' +
-      '(PyTorch, the same architecture, data, preprocessing, initialiser families, optimizer, batch size and ' +
-      'Keras BatchNormalization settings, with NHWC flatten order) and copied into the tfjs LayersModel by ' +
-      '`scripts/import_torch_weights.ts`; the accuracy below is measured on that tfjs model.',
+    byTorch
+      ? '**How these weights were produced.** The tfjs trainer `scripts/train.ts` was too slow for the ' +
+          'time available, so `scripts/train_torch.py` (PyTorch, the same architecture, data, preprocessing, ' +
+          'initialiser families, optimizer, batch size and Keras BatchNormalization settings, with NHWC flatten ' +
+          'order) trained them and `scripts/import_torch_weights.ts` copied them into the tfjs LayersModel; ' +
+          'the accuracy below is measured on that tfjs model.'
+      : '**How these weights were produced.** `scripts/train.ts` trained this network with tfjs 4.22 on the ' +
+          'cpu backend (seeded He/Glorot initialisers, mulberry32 shuffling, faster replacements for the ' +
+          'slowest cpu kernels in `scripts/fastKernels.ts`), on a shared 2-core machine. ' +
+          '`scripts/train_torch.py` is a PyTorch twin of the same recipe (same architecture, data, ' +
+          'preprocessing, initialiser families, optimizer and Keras BatchNormalization settings) for ' +
+          'experiments; `scripts/import_torch_weights.ts` copies its weights into the tfjs LayersModel.',
     '',
   );
   lines.push(
     '**Determinism.** tfjs cpu training is deterministic given the seed: two `train.ts` runs with the same ' +
       'seed wrote byte-identical weights (checked for 5 steps), and two parallel runs of 600+ steps logged ' +
-      'identical losses and accuracies at every logged step. The PyTorch run is deterministic too ' +
-      '(`torch.use_deterministic_algorithms(True)`): two runs with the same seed on the same machine gave ' +
-      'byte-identical weights. Results on other hardware or library versions may differ in the last bits.',
+      'identical losses and accuracies at every logged step. The PyTorch twin is deterministic too ' +
+      '(`torch.use_deterministic_algorithms(True)`). Results on other hardware or library versions may ' +
+      'differ in the last bits.',
     '',
   );
   lines.push('## Evaluation', '');
@@ -135,22 +141,20 @@ export function renderModelCard(card: ModelCardInfo): string {
       '',
     );
   }
-  lines.push('## Reproduce', '');
+  lines.push('## Reproduce', '', 'From packages/model-zoo:', '', '```sh');
+  if (byTorch) {
+    lines.push(
+      `/usr/bin/python3 scripts/train_torch.py ${card.name} --out /tmp/${card.name} --device cuda`,
+      `pnpm import-torch-weights ${card.name} /tmp/${card.name}`,
+    );
+  } else {
+    lines.push(`pnpm train ${card.name}   # ${((t.trainSeconds ?? 0) / 60).toFixed(0)} min here`);
+  }
   lines.push(
-    'From packages/model-zoo (`--device cuda` was used for the committed weights; the default is `cpu`):',
-    '',
-  );
-  lines.push('```sh');
-  lines.push(
-    `/usr/bin/python3 scripts/train_torch.py ${card.name} --out /tmp/${card.name} --device cuda`,
-  );
-  lines.push(`pnpm import-torch-weights ${card.name} /tmp/${card.name}`);
-  lines.push(`pnpm samples ${card.name}`);
-  lines.push(`pnpm export-onnx ${card.name}`);
-  lines.push(`pnpm evaluate ${card.name}`);
-  lines.push('```', '');
-  lines.push(
-    `The tfjs-only path is \`pnpm train ${card.name}\` (same defaults; slow, see above).`,
+    `pnpm samples ${card.name}`,
+    `pnpm export-onnx ${card.name}`,
+    `pnpm evaluate ${card.name}`,
+    '```',
     '',
   );
   return lines.join('\n');

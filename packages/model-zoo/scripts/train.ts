@@ -31,7 +31,7 @@ const DEFAULTS: Record<
   { epochs: number; batchSize: number; learningRate: number; lrDecay: number }
 > = {
   mnist: { epochs: 3, batchSize: 64, learningRate: 1e-3, lrDecay: 0.5 },
-  'fashion-mnist': { epochs: 8, batchSize: 64, learningRate: 1e-3, lrDecay: 0.7 },
+  'fashion-mnist': { epochs: 5, batchSize: 64, learningRate: 1e-3, lrDecay: 0.6 },
 };
 
 function arg(name: string): string | undefined {

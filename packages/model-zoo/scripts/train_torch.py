@@ -123,8 +123,8 @@ def main():
                     help='no bias terms anywhere (convs and dense layers without bias, no BatchNorm); '
                          'writes model.onnx (opset 13, dynamic batch, NCHW input) instead of torch_weights.json')
     a = ap.parse_args()
-    epochs = a.epochs or (3 if a.name == 'mnist' else 8)
-    lr_decay = a.lr_decay if a.lr_decay is not None else (0.5 if a.name == 'mnist' else 0.7)
+    epochs = a.epochs or (3 if a.name == 'mnist' else 5)
+    lr_decay = a.lr_decay if a.lr_decay is not None else (0.5 if a.name == 'mnist' else 0.6)
     arch = tuple(int(v) for v in a.arch.split(',')) if a.arch else DEFAULT_ARCH[a.name]
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
