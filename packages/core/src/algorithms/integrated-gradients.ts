@@ -38,7 +38,11 @@ export interface IntegratedGradientsOptions {
   readonly stepsPerRun?: number;
   /** Upper bound on `N × steps` points in one run, used when `stepsPerRun` is not set (default 512). */
   readonly maxPointsPerRun?: number;
-  /** Memory budget in bytes for one run; bounds the points per run by an estimate of the graph's activations. */
+  /**
+   * Memory budget in bytes for one run (default 512 MiB); bounds the points per run by an estimate
+   * of the graph's activations (32 bytes per activation element: values, gradients, temporaries).
+   * MobileNetV2 at 96×96 gets 6 points per run, LeNet the full `maxPointsPerRun`.
+   */
   readonly memoryBudgetBytes?: number;
   /** Called after each backend run with the runs done and in all. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -79,6 +83,9 @@ function expandBaseline(graph: IRGraph, b: HostTensor, n: number): HostTensor {
   return { data, shape: [n, ...graph.input.shape] };
 }
 
+/** Default per-run activation budget of Integrated Gradients (512 MiB). */
+const DEFAULT_IG_MEMORY_BUDGET_BYTES = 512 * 2 ** 20;
+
 /** Points per run from the options and a rough activation-size estimate. */
 function pointsPerRun(
   graph: IRGraph,
@@ -96,12 +103,11 @@ function pointsPerRun(
     return Math.min(o.stepsPerRun, steps);
   }
   let m = Math.max(1, Math.floor((o.maxPointsPerRun ?? 512) / n));
-  if (o.memoryBudgetBytes !== undefined) {
-    // values, gradients and a few temporaries per node, 8 bytes each
-    const perPoint =
-      8 * 4 * (sizeOf(graph.input.shape) + graph.nodes.reduce((s, v) => s + sizeOf(v.shape), 0));
-    m = Math.min(m, Math.max(1, Math.floor(o.memoryBudgetBytes / (perPoint * n))));
-  }
+  // values, gradients and a few temporaries per node, 8 bytes each
+  const perPoint =
+    8 * 4 * (sizeOf(graph.input.shape) + graph.nodes.reduce((s, v) => s + sizeOf(v.shape), 0));
+  const budget = o.memoryBudgetBytes ?? DEFAULT_IG_MEMORY_BUDGET_BYTES;
+  m = Math.min(m, Math.max(1, Math.floor(budget / (perPoint * n))));
   // As few runs as the limit allows, split evenly: the last run pads with zero-weight points
   // (every run has the same size), so 50 points at 16 per run would compute 64; at 13, 52.
   const runs = Math.ceil(steps / Math.min(m, steps));
