@@ -10,6 +10,7 @@ import type { Tensor } from './tensor.js';
 export class IdentityWeightCache implements WeightCache {
   private readonly map = new WeakMap<FloatArray, Map<string, unknown>>();
   private readonly all: unknown[] = [];
+  private computed = new WeakMap<object, Map<string, unknown>>();
 
   /** The handle stored for this array and shape, if any. */
   get(data: FloatArray, shape: Shape): unknown {
@@ -24,9 +25,23 @@ export class IdentityWeightCache implements WeightCache {
     this.all.push(handle);
   }
 
-  /** Every handle ever stored (for disposal). */
+  /** The tensor computed from constants under this owner and key, if any. */
+  getComputed(owner: object, key: string): unknown {
+    return this.computed.get(owner)?.get(key);
+  }
+
+  /** Keeps a tensor computed from constants (a `Tensor` with the backend's handle). */
+  setComputed(owner: object, key: string, tensor: unknown): void {
+    let m = this.computed.get(owner);
+    if (!m) this.computed.set(owner, (m = new Map<string, unknown>()));
+    m.set(key, tensor);
+    this.all.push((tensor as Tensor).handle);
+  }
+
+  /** Every handle ever stored (for disposal); forgets them. */
   drain(): unknown[] {
-    return this.all.splice(0, this.all.length);
+    this.computed = new WeakMap<object, Map<string, unknown>>();
+    return [...new Set(this.all.splice(0, this.all.length))];
   }
 }
 
@@ -63,7 +78,8 @@ export abstract class EagerBackend<H> implements Backend {
       }
       return result;
     } finally {
-      for (const h of new Set(ops.createdHandles)) this.release(h as H);
+      for (const h of new Set(ops.createdHandles))
+        if (!ops.persistentHandles.has(h)) this.release(h as H);
     }
   }
 

@@ -36,6 +36,13 @@ export interface WeightCache {
   get(data: FloatArray, shape: Shape): unknown;
   /** Stores the handle of an uploaded weight. */
   set(data: FloatArray, shape: Shape, handle: unknown): void;
+  /**
+   * A tensor computed from constants only, stored under an owner object (a graph node) and a key;
+   * optional: a backend without it computes such tensors in every run.
+   */
+  getComputed?(owner: object, key: string): unknown;
+  /** Stores a tensor computed from constants only (see {@link WeightCache.getComputed}). */
+  setComputed?(owner: object, key: string, handle: unknown): void;
 }
 
 /**
@@ -44,6 +51,7 @@ export interface WeightCache {
  */
 export class Ops {
   private readonly created: unknown[] = [];
+  private readonly persistent = new Set<unknown>();
 
   constructor(
     private readonly kernels: Kernels<unknown>,
@@ -53,6 +61,11 @@ export class Ops {
   /** Handles created during this run (an eager backend disposes them afterwards). */
   get createdHandles(): readonly unknown[] {
     return this.created;
+  }
+
+  /** Handles created during this run that the weight cache now keeps (not to be disposed). */
+  get persistentHandles(): ReadonlySet<unknown> {
+    return this.persistent;
   }
 
   private wrap(handle: unknown, shape: Shape): Tensor {
@@ -85,6 +98,29 @@ export class Ops {
       this.weights.set(data, shape, handle);
     }
     return new Tensor(handle, shape);
+  }
+
+  /**
+   * A tensor that depends only on constants (weights and shapes, never on the inputs), such as
+   * BBp's per-unit counts of non-zero weights: computed once per backend and kept with the weights
+   * where the backend's weight cache supports it, computed in this run otherwise (tracing backends
+   * fold it themselves). `owner` and `key` must identify the computation.
+   *
+   * @example
+   * ```ts
+   * const count = ops.cachedConstant(node, `nonzero|${shape}`, () => block.apply(ones, 'nonzero'));
+   * ```
+   */
+  cachedConstant(owner: object, key: string, compute: () => Tensor): Tensor {
+    const cache = this.weights;
+    const hit = cache?.getComputed?.(owner, key) as Tensor | undefined;
+    if (hit) return new Tensor(hit.handle, hit.shape);
+    const t = compute();
+    if (cache?.setComputed && !this.persistent.has(t.handle)) {
+      cache.setComputed(owner, key, new Tensor(t.handle, t.shape));
+      this.persistent.add(t.handle);
+    }
+    return t;
   }
 
   /** A scalar constant (shape `[]`). */

@@ -129,6 +129,7 @@ function ruleWeights(
  */
 export function distributeGeneral(
   ops: Ops,
+  node: IRNode,
   blocks: readonly LinearMapBlock[],
   hasZeroWeights: boolean,
   rule: BuiltinBbpRule,
@@ -137,10 +138,20 @@ export function distributeGeneral(
 ): (Tensor | null)[] {
   const w = ruleWeights(ops, blocks, rule, beta, g);
   const out: (Tensor | null)[] = w.distribute(ops.divNoNan(beta, w.denominator));
-  const ones = blocks.map((b) => onesLike(ops, b));
+  // The fallbacks' counts depend on the weights and shapes only: computed once per backend.
+  const shapes = blocks.map((b) => b.h.shape.slice(1).join('x')).join(';');
+  const count = (variant: 'nonzero' | 'connectivity') =>
+    ops.cachedConstant(node, `bbp-count|${variant}|${shapes}`, () =>
+      applySum(
+        ops,
+        blocks,
+        blocks.map((b) => onesLike(ops, b)),
+        variant,
+      ),
+    );
   let nonzeroCount: Tensor | null = null;
   if (w.needsNonzeroFallback) {
-    nonzeroCount = applySum(ops, blocks, ones, 'nonzero');
+    nonzeroCount = count('nonzero');
     const rest = ops.divNoNan(ops.mul(beta, ops.equal(w.denominator, 0)), nonzeroCount);
     accumulate(
       ops,
@@ -149,8 +160,8 @@ export function distributeGeneral(
     );
   }
   if (hasZeroWeights) {
-    nonzeroCount ??= applySum(ops, blocks, ones, 'nonzero');
-    const connCount = applySum(ops, blocks, ones, 'connectivity');
+    nonzeroCount ??= count('nonzero');
+    const connCount = count('connectivity');
     const rest = ops.divNoNan(ops.mul(beta, ops.equal(nonzeroCount, 0)), connCount);
     accumulate(
       ops,
@@ -172,5 +183,5 @@ export function distributeBeta(
 ): (Tensor | null)[] {
   if (map.kind === 'routing') return map.route(beta);
   if (typeof rule !== 'string') return rule.distribute({ ops, node, blocks: map.blocks, beta, g });
-  return distributeGeneral(ops, map.blocks, map.hasZeroWeights, rule, beta, g);
+  return distributeGeneral(ops, node, map.blocks, map.hasZeroWeights, rule, beta, g);
 }

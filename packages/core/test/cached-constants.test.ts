@@ -1,0 +1,77 @@
+// Tensors computed from constants only (BBp's fallback counts) are kept by eager backends across
+// runs: computed once, never freed by a run, freed by dispose(), and the results are unchanged.
+import { describe, expect, it } from 'vitest';
+import type { HostTensor, RefHandle } from '../src/index.js';
+import {
+  BUILTIN_BBP_RULES,
+  IdentityWeightCache,
+  Ops,
+  ReferenceBackend,
+  explain,
+  referenceKernels,
+} from '../src/index.js';
+import { cnnBn, depthwise, structural } from './fixtures/networks.js';
+
+describe('Ops.cachedConstant', () => {
+  it('computes once per cache, keeps the handle out of the run’s disposals, forgets it on drain', () => {
+    const cache = new IdentityWeightCache();
+    const owner = {};
+    let calls = 0;
+    const compute = (ops: Ops) => () => {
+      calls++;
+      return ops.add(ops.fill([1, 3], 1), ops.fill([1, 3], 2));
+    };
+    const first = new Ops(referenceKernels, cache);
+    const a = first.cachedConstant(owner, 'k', compute(first));
+    expect(first.persistentHandles.has(a.handle)).toBe(true);
+    expect(first.createdHandles).toContain(a.handle);
+
+    const second = new Ops(referenceKernels, cache);
+    const b = second.cachedConstant(owner, 'k', compute(second));
+    expect(calls).toBe(1);
+    expect(b.handle).toBe(a.handle);
+    expect([...(b.handle as RefHandle)]).toEqual([3, 3, 3]);
+    // Another key or owner is another computation.
+    second.cachedConstant(owner, 'other', compute(second));
+    second.cachedConstant({}, 'k', compute(second));
+    expect(calls).toBe(3);
+
+    expect(cache.drain()).toContain(a.handle);
+    const third = new Ops(referenceKernels, cache);
+    third.cachedConstant(owner, 'k', compute(third));
+    expect(calls).toBe(4);
+  });
+
+  it('without a cache that keeps computed tensors, computes in every run', () => {
+    let calls = 0;
+    const ops = new Ops(referenceKernels);
+    for (let i = 0; i < 2; i++)
+      ops.cachedConstant({}, 'k', () => {
+        calls++;
+        return ops.fill([2], 1);
+      });
+    expect(calls).toBe(2);
+    expect(ops.persistentHandles.size).toBe(0);
+  });
+});
+
+describe('BBp with a backend that keeps its fallback counts', () => {
+  for (const fixture of [cnnBn(), depthwise(), structural()]) {
+    it(`${fixture.name}: a reused backend gives exactly the fresh backend's BBp, input after input`, async () => {
+      const shared = new ReferenceBackend();
+      const inputs: HostTensor[] = [
+        fixture.input,
+        { data: new Float64Array(fixture.input.data.length), shape: fixture.input.shape },
+        fixture.input,
+      ];
+      for (const x of inputs) {
+        const options = { rules: BUILTIN_BBP_RULES, methods: ['bbp' as const] };
+        const fresh = await explain(fixture.graph, x, options);
+        const reused = await explain(fixture.graph, x, { ...options, backend: shared });
+        for (const rule of BUILTIN_BBP_RULES)
+          expect([...reused.bbp![rule]!.data], rule).toEqual([...fresh.bbp![rule]!.data]);
+      }
+      shared.dispose();
+    });
+  }
+});
