@@ -1,4 +1,4 @@
-// End to end: build the demo, serve it, and run every method on three backends in headless
+// End to end: build the demo, serve it, and run every method on four backends in headless
 // Chromium, checking the decomposition read-out, the "skip first K layers" slider, that no console
 // error occurred, and saving screenshots under test-artifacts/.
 import { mkdirSync } from 'node:fs';
@@ -14,11 +14,12 @@ const RULES = ['contribution', 'weight', 'signed', 'uniform'] as const;
 const METHODS = ['gradient', 'inputXGradient', 'integratedGradients', 'bbp'] as const;
 /** float32 backends: relative residuals within 1e-4 (DESIGN §4). */
 const TOLERANCE = 1e-4;
-/** Wanted backends: tfjs on WebAssembly and on WebGPU, and ONNX Runtime, each with fallbacks. */
+/** Wanted backends: tfjs and ONNX Runtime, each on WebAssembly and on WebGPU, with fallbacks. */
 const WANTED: readonly (readonly string[])[] = [
   ['tfjs-wasm', 'tfjs-webgl', 'tfjs-cpu', 'reference'],
   ['ort-wasm', 'tfjs-cpu', 'reference'],
   ['tfjs-webgpu', 'tfjs-webgl', 'tfjs-cpu', 'reference'],
+  ['ort-webgpu', 'ort-wasm', 'reference'],
 ];
 
 let preview: Preview;
@@ -136,7 +137,7 @@ describe('biasprop demo (vite build + preview + Chromium)', () => {
         console.log(`backend ${wanted[0]} cannot start (${reason}); falling back to ${chosen}`);
       }
       // ONNX Runtime runs the model's ONNX export when the zoo has one (so both importers are used).
-      if (chosen === 'ort-wasm') await useOnnxModel(page);
+      if (chosen?.startsWith('ort-')) await useOnnxModel(page);
       for (const m of METHODS) await page.getByTestId(`method-${m}`).check();
       for (const r of RULES) await page.getByTestId(`rule-${r}`).check();
       await page.getByTestId('ig-steps').fill('32');
@@ -157,7 +158,9 @@ describe('biasprop demo (vite build + preview + Chromium)', () => {
       expect(labels.some((l) => /Integrated Gradients: \d+\/32 points/.test(l))).toBe(true);
       const shownBackend = await page.getByTestId('result-backend').textContent();
       console.log(`explained on ${shownBackend}`);
-      expect(shownBackend).toContain(chosen === 'reference' ? '' : chosen!);
+      // onnxruntime-web's WebGPU backend names itself ort-web-webgpu (ort-webgpu is onnxruntime-node's).
+      const expectedName = chosen === 'ort-webgpu' ? 'ort-web-webgpu' : chosen!;
+      expect(shownBackend).toContain(chosen === 'reference' ? '' : expectedName);
 
       for (const id of [
         'cell-gradient',

@@ -89,6 +89,13 @@ export interface OnnxGraphRecorderOptions {
    * ranks, and a broadcasting `Where` served the non-broadcast shader returns wrong values.
    */
   readonly fullShapeWhere?: boolean;
+  /**
+   * Record `maximum`/`minimum` as `Where(a ≥ b, a, b)` / `Where(a ≤ b, a, b)` (exact for the
+   * NaN-free values biasprop computes) instead of `Max`/`Min`. onnxruntime-web's WebGPU provider
+   * has no `Max`/`Min` kernels, and with them on the CPU fallback a Conv fed by `Min(x, 0)` read
+   * the output of the `Max(x, 0)` beside it (the signed BBp rule has both).
+   */
+  readonly avoidMaxMin?: boolean;
 }
 
 /** A model constant deduplicated by array identity: one initializer, reshaped views for other shapes. */
@@ -284,6 +291,13 @@ export class OnnxGraphRecorder implements Kernels<string> {
     if (op === 'mul') {
       const relu = this.reluOf(a.handle, b.handle) ?? this.reluOf(b.handle, a.handle);
       if (relu) return relu;
+    }
+    if (this.options.avoidMaxMin && (op === 'maximum' || op === 'minimum')) {
+      const keepA = this.node(op === 'maximum' ? 'GreaterOrEqual' : 'LessOrEqual', [
+        a.handle,
+        b.handle,
+      ]);
+      return this.whereNode({ handle: keepA, shape: out }, a, b);
     }
     const arith = ARITHMETIC[op];
     if (arith) return this.node(arith, [a.handle, b.handle]);

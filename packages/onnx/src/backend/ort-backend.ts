@@ -146,6 +146,7 @@ export class OrtBackend implements Backend {
       convChannelMultiple: multiple,
       nativeMaxPool,
       fullShapeWhere: this.executionProvider === 'webgpu',
+      avoidMaxMin: this.executionProvider === 'webgpu',
     });
   }
 

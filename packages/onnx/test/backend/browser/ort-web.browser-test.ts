@@ -128,21 +128,11 @@ for (const ep of PROVIDERS) {
       for (const [k, e] of Object.entries(errors)) expect(e, k).toBeLessThanOrEqual(1e-5);
     });
 
-    // Open issue: with onnxruntime-web 1.30's WebGPU (JSEP) on SwiftShader, the signed BBp rule
-    // returns wrong values on conv networks (MLPs are right; every kernel checked above matches
-    // the reference). The other methods and rules are checked.
-    const rules = ep === 'webgpu' ? RULES.filter((r) => r !== 'signed') : RULES;
-    if (ep === 'webgpu') {
-      it.skip('bbp signed rule on onnxruntime-web webgpu skipped: wrong values on conv networks under JSEP WebGPU (open issue)', () => {});
-      console.warn(
-        '[ort-web webgpu] bbp signed rule skipped: wrong values on conv networks under JSEP WebGPU (open issue)',
-      );
-    }
     for (const { graph, igSteps } of NETWORKS) {
       for (const { name, x } of fixtureInputs(graph, seeded(11))) {
         it(`explain ${graph.name}, ${name} input: all methods and rules vs the reference`, async () => {
-          const options = { rules, integratedGradients: { steps: igSteps } };
-          const key = `${graph.name}|${name}|${rules.join(',')}`;
+          const options = { rules: RULES, integratedGradients: { steps: igSteps } };
+          const key = `${graph.name}|${name}`;
           let want = reference.get(key);
           if (!want) reference.set(key, (want = await explain(graph, x, options)));
           const got = await explain(graph, x, { ...options, backend });
