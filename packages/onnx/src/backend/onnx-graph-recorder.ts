@@ -77,9 +77,10 @@ export interface OnnxGraphRecorderOptions {
    */
   readonly convChannelMultiple?: number;
   /**
-   * Record max pooling as ONNX Runtime's `MaxPool` with `Indices` and its backward as a
-   * `ScatterElements` (fast), instead of the portable window lowering (default). Only for
-   * execution providers whose `MaxPool` keeps the first maximum of a window (the CPU provider).
+   * Record max pooling with ONNX Runtime's own operators (`MaxPool`; the selection as flat indices
+   * from `SpaceToDepth` + `ArgMax` or `MaxPool`'s `Indices`; a `MaxUnpool` / `ScatterElements`
+   * backward: fast) instead of the portable window lowering (default). Only for execution
+   * providers whose `MaxPool` keeps the first maximum of a window (the CPU provider).
    */
   readonly nativeMaxPool?: boolean;
   /**
@@ -114,9 +115,11 @@ interface WeightEntry {
  * - comparisons are `Cast`(to float) of the ONNX comparison; `where` casts its mask to bool;
  * - `conv2dTranspose` is, for stride 1, a `Conv` with the flipped, channel-swapped weight;
  *   otherwise an unpadded `ConvTranspose` cropped (and zero-extended) to the input shape;
- * - `maxPool2d` extracts windows exactly (strided `Slice`s or a reshape), takes `ReduceMax` and a
- *   first-index one-hot selection with `Equal` + `CumSum`; its backward is the exact adjoint of
- *   the window extraction. No EP-specific arg-max indices are used.
+ * - `maxPool2d` (portable lowering) extracts windows exactly (strided `Slice`s or a reshape), takes
+ *   `ReduceMax` and a first-index one-hot selection with `Equal` + `CumSum`; its backward is the
+ *   exact adjoint of the window extraction. With `nativeMaxPool` it uses ONNX Runtime's operators
+ *   (see `nativeMaxPool2dGraph`);
+ * - `x ⊙ (x > 0)` becomes `Relu(x)`; with `avoidMaxMin`, `maximum`/`minimum` become `Where`s.
  *
  * @example
  * ```ts
