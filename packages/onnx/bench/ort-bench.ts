@@ -1,6 +1,8 @@
 // `pnpm bench`: ONNX Runtime (onnxruntime-node, CPU) timings of the original model's forward pass
 // against biasprop's traced attribution programs, for a LeNet-BN and a small VGG at batch 1 and 32.
-// Not a test: it prints a table (first call = trace + session build + run; steady = median).
+// Not a test: it prints a table (first call = trace + session build + run; steady = median; the
+// ratios are taken inside each repetition, where forward, gradient, BBp and IG run in turn, and
+// their medians printed, so changes of the machine's load cancel).
 import type { ExplainOptions, HostTensor, IRGraph, Method } from '@biasprop/core';
 import { explain } from '@biasprop/core';
 import * as ort from 'onnxruntime-node';
@@ -11,20 +13,6 @@ import { lenetBn, seeded, smallVgg } from './networks.js';
 const threads = Number(process.env.BENCH_THREADS ?? 0) || undefined;
 const minMs = Number(process.env.BENCH_MIN_MS ?? 1500);
 
-/** Median wall time of `fn` over repeated runs (at least 5, until `minMs` has passed). */
-async function median(fn: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 2; i++) await fn();
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < 5 || (performance.now() - start < minMs && times.length < 200)) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
-
 interface Row {
   model: string;
   batch: number;
@@ -33,20 +21,18 @@ interface Row {
   bbp: [number, number];
   ig: [number, number];
   sessions: number;
+  /** Ratios taken inside each repetition (forward, gradient, BBp, IG in turn), then the median. */
+  gradientPerForward: number;
+  bbpPerForward: number;
+  igPerGradient: number;
 }
 
-async function timeMethod(
-  graph: IRGraph,
-  x: HostTensor,
-  backend: OrtBackend,
-  methods: Method[],
-  extra: ExplainOptions = {},
-): Promise<[number, number]> {
+const medianOf = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
   const t = performance.now();
-  await explain(graph, x, { backend, methods, ...extra });
-  const first = performance.now() - t;
-  const steady = await median(() => explain(graph, x, { backend, methods, ...extra }));
-  return [first, steady];
+  await fn();
+  return performance.now() - t;
 }
 
 async function benchOne(graph: IRGraph, batch: number): Promise<Row> {
@@ -64,39 +50,72 @@ async function benchOne(graph: IRGraph, batch: number): Promise<Row> {
     sessionOptions,
   );
   const feed = { x: new ort.Tensor('float32', data, [...x.shape]) };
-  const forward = await median(() => original.run(feed));
   // Sanity: the original model and the traced program agree.
   const y = (await original.run(feed)).y!.data as Float32Array;
-  await original.release();
-  const backend = new OrtBackend({
-    ort,
-    executionProvider: 'cpu',
-    ...(threads ? { intraOpNumThreads: threads } : {}),
-  });
-  const check = await explain(graph, x, { backend, methods: ['gradient'] });
-  let err = 0;
-  for (let i = 0; i < y.length; i++) err = Math.max(err, Math.abs(y[i]! - check.logits.data[i]!));
-  if (err > 1e-3)
-    throw new Error(`${graph.name}: original model and traced forward differ by ${err}`);
-  await backend.dispose();
-
   const fresh = (): OrtBackend =>
     new OrtBackend({
       ort,
       executionProvider: 'cpu',
       ...(threads ? { intraOpNumThreads: threads } : {}),
     });
+  const check = fresh();
+  const checked = await explain(graph, x, { backend: check, methods: ['gradient'] });
+  let err = 0;
+  for (let i = 0; i < y.length; i++) err = Math.max(err, Math.abs(y[i]! - checked.logits.data[i]!));
+  if (err > 1e-3)
+    throw new Error(`${graph.name}: original model and traced forward differ by ${err}`);
+  await check.dispose();
+
   const b1 = fresh();
-  const gradient = await timeMethod(graph, x, b1, ['gradient']);
   const b2 = fresh();
-  const bbp = await timeMethod(graph, x, b2, ['bbp']);
   const b3 = fresh();
-  const ig = await timeMethod(graph, x, b3, ['integratedGradients'], {
-    integratedGradients: { steps: 50 },
-  });
+  const run =
+    (backend: OrtBackend, methods: Method[], extra: ExplainOptions = {}) =>
+    () =>
+      explain(graph, x, { backend, methods, ...extra });
+  const gradientRun = run(b1, ['gradient']);
+  const bbpRun = run(b2, ['bbp']);
+  const igRun = run(b3, ['integratedGradients'], { integratedGradients: { steps: 50 } });
+  const first = [await time(gradientRun), await time(bbpRun), await time(igRun)] as const;
+  for (let i = 0; i < 2; i++) {
+    await original.run(feed);
+    await gradientRun();
+    await bbpRun();
+  }
+  const t = {
+    forward: [] as number[],
+    gradient: [] as number[],
+    bbp: [] as number[],
+    ig: [] as number[],
+  };
+  const start = performance.now();
+  while (t.ig.length < 5 || (performance.now() - start < minMs && t.ig.length < 200)) {
+    // The forward is short: time a few runs and take their mean, so timer resolution does not count.
+    const forwardRuns = 10;
+    t.forward.push(
+      (await time(async () => {
+        for (let k = 0; k < forwardRuns; k++) await original.run(feed);
+      })) / forwardRuns,
+    );
+    t.gradient.push(await time(gradientRun));
+    t.bbp.push(await time(bbpRun));
+    t.ig.push(await time(igRun));
+  }
+  await original.release();
   const sessions = b1.stats.sessionsCreated + b2.stats.sessionsCreated + b3.stats.sessionsCreated;
   for (const b of [b1, b2, b3]) await b.dispose();
-  return { model: graph.name, batch, forward, gradient, bbp, ig, sessions };
+  return {
+    model: graph.name,
+    batch,
+    forward: medianOf(t.forward),
+    gradient: [first[0], medianOf(t.gradient)],
+    bbp: [first[1], medianOf(t.bbp)],
+    ig: [first[2], medianOf(t.ig)],
+    sessions,
+    gradientPerForward: medianOf(t.gradient.map((v, i) => v / t.forward[i]!)),
+    bbpPerForward: medianOf(t.bbp.map((v, i) => v / t.forward[i]!)),
+    igPerGradient: medianOf(t.ig.map((v, i) => v / t.gradient[i]!)),
+  };
 }
 
 const f = (ms: number): string =>
@@ -119,7 +138,7 @@ console.log(
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.model} | ${r.batch} | ${f(r.forward)} | ${f(r.gradient[0])} / ${f(r.gradient[1])} | ${f(r.bbp[0])} / ${f(r.bbp[1])} | ${f(r.ig[0])} / ${f(r.ig[1])} | ${(r.gradient[1] / r.forward).toFixed(2)}× | ${(r.bbp[1] / r.forward).toFixed(2)}× | ${(r.ig[1] / r.gradient[1]).toFixed(1)}× |`,
+    `| ${r.model} | ${r.batch} | ${f(r.forward)} | ${f(r.gradient[0])} / ${f(r.gradient[1])} | ${f(r.bbp[0])} / ${f(r.bbp[1])} | ${f(r.ig[0])} / ${f(r.ig[1])} | ${r.gradientPerForward.toFixed(2)}× | ${r.bbpPerForward.toFixed(2)}× | ${r.igPerGradient.toFixed(1)}× |`,
   );
 }
 console.log('');
