@@ -55,8 +55,41 @@ describe('Ops.cachedConstant', () => {
   });
 });
 
+/** A reference backend that tells how many handles it keeps across runs (weights and counts). */
+class InspectableBackend extends ReferenceBackend {
+  keptHandles(): number {
+    return this.weightCache.drain().length;
+  }
+}
+
+/** The same, with a weight cache that keeps no computed tensors (they are computed every run). */
+class WithoutComputedCache extends InspectableBackend {
+  constructor() {
+    super();
+    Object.assign(this.weightCache, { getComputed: undefined, setComputed: undefined });
+  }
+}
+
 describe('BBp with a backend that keeps its fallback counts', () => {
   for (const fixture of [cnnBn(), depthwise(), structural()]) {
+    it(`${fixture.name}: the counts are kept once, not per run`, async () => {
+      const options = { rules: BUILTIN_BBP_RULES, methods: ['bbp' as const] };
+      const gradientOnly = new InspectableBackend();
+      await explain(fixture.graph, fixture.input, { methods: ['gradient'], backend: gradientOnly });
+      const once = new InspectableBackend();
+      await explain(fixture.graph, fixture.input, { ...options, backend: once });
+      const thrice = new InspectableBackend();
+      for (let i = 0; i < 3; i++)
+        await explain(fixture.graph, fixture.input, { ...options, backend: thrice });
+      const uncached = new WithoutComputedCache();
+      await explain(fixture.graph, fixture.input, { ...options, backend: uncached });
+      const kept = once.keptHandles();
+      expect(kept).toBeGreaterThan(gradientOnly.keptHandles());
+      // The difference to a cache without computed tensors is the counts; three runs keep no more.
+      expect(kept).toBeGreaterThan(uncached.keptHandles());
+      expect(thrice.keptHandles()).toBe(kept);
+    });
+
     it(`${fixture.name}: a reused backend gives exactly the fresh backend's BBp, input after input`, async () => {
       const shared = new ReferenceBackend();
       const inputs: HostTensor[] = [

@@ -16,6 +16,14 @@ export function seeded(seed: number): () => number {
   };
 }
 
+/** The benchmark input: `batch` seeded non-negative images of the graph's input shape (float32). */
+export function benchInput(graph: IRGraph, batch: number): { data: Float32Array; shape: number[] } {
+  const r = seeded(batch);
+  const per = graph.input.shape.reduce((a, b) => a * b, 1);
+  const data = Float32Array.from({ length: batch * per }, () => Math.max(0, r()));
+  return { data, shape: [batch, ...graph.input.shape] };
+}
+
 function he(r: () => number, n: number, fanIn: number): Float64Array {
   const scale = Math.sqrt(6 / fanIn);
   return Float64Array.from({ length: n }, () => Math.fround(r() * scale));

@@ -8,7 +8,7 @@ import { explain } from '@biasprop/core';
 import * as ort from 'onnxruntime-node';
 import { OrtBackend } from '../src/index.js';
 import { exportForwardModel } from './export-forward.js';
-import { lenetBn, seeded, smallVgg } from './networks.js';
+import { benchInput, lenetBn, smallVgg } from './networks.js';
 
 const threads = Number(process.env.BENCH_THREADS ?? 0) || undefined;
 const minMs = Number(process.env.BENCH_MIN_MS ?? 1500);
@@ -36,10 +36,8 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 }
 
 async function benchOne(graph: IRGraph, batch: number): Promise<Row> {
-  const r = seeded(batch);
-  const per = graph.input.shape.reduce((a, b) => a * b, 1);
-  const data = Float32Array.from({ length: batch * per }, () => Math.max(0, r()));
-  const x: HostTensor = { data, shape: [batch, ...graph.input.shape] };
+  const x: HostTensor = benchInput(graph, batch);
+  const data = x.data as Float32Array;
   const sessionOptions = {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all' as const,

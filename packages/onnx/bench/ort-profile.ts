@@ -7,7 +7,7 @@ import { explain } from '@biasprop/core';
 import * as ort from 'onnxruntime-node';
 import { OrtBackend } from '../src/index.js';
 import { exportForwardModel } from './export-forward.js';
-import { lenetBn, seeded, smallVgg } from './networks.js';
+import { benchInput, lenetBn, smallVgg } from './networks.js';
 
 const [name = 'small-vgg', batchArg = '32', method = 'gradient'] = process.argv.slice(2);
 const graphs: Record<string, () => IRGraph> = { 'lenet-bn': lenetBn, 'small-vgg': smallVgg };
@@ -15,10 +15,8 @@ const make = graphs[name];
 if (!make) throw new Error(`unknown network '${name}'; use ${Object.keys(graphs).join(', ')}`);
 const graph = make();
 const batch = Number(batchArg);
-const r = seeded(batch);
-const per = graph.input.shape.reduce((a, b) => a * b, 1);
-const data = Float32Array.from({ length: batch * per }, () => Math.max(0, r()));
-const x = { data, shape: [batch, ...graph.input.shape] };
+const x = benchInput(graph, batch);
+const data = x.data;
 const prefix = `/tmp/biasprop-profile-${process.pid}`;
 const backend = new OrtBackend({
   ort,
