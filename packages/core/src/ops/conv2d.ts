@@ -5,7 +5,12 @@ import { sizeOf } from '../tensor/shape.js';
 import { numberAttr, requireParam } from './node-access.js';
 import type { MapVariant, OpRule, RuleContext } from './op-rule.js';
 import { windowGeometry } from './window-geometry.js';
-import { hasZeros, weightVariant } from './weight-variants.js';
+import {
+  onesKernelConv2d,
+  onesKernelConv2dTranspose,
+  onesKernelConvPays,
+} from './ones-kernel-conv.js';
+import { hasZeros, isAllOnes, weightVariant } from './weight-variants.js';
 
 interface ConvState {
   readonly x: Tensor;
@@ -80,15 +85,26 @@ export const conv2dOp: OpRule<ConvState> = {
     const { ops, node } = ctx;
     const w = node.params.weight!;
     const v = (variant: MapVariant) => ops.weight(weightVariant(w.data, variant), w.shape);
+    // An all-ones variant (connectivity; the non-zero indicator of a weight without zeros) is a
+    // window sum of channel sums: far cheaper than a conv over every channel pair.
+    const onesForm = (variant: MapVariant) =>
+      onesKernelConvPays(w.shape, params.groups) && isAllOnes(w.data, variant);
     return {
       kind: 'general',
       hasZeroWeights: hasZeros(w.data),
       blocks: [
         {
           h: x,
-          apply: (t, variant) => ops.conv2d(t, v(variant), params),
-          applyTransposed: (t, variant) =>
-            ops.conv2dTranspose(t, v(variant), params, [t.shape[0]!, ...x.shape.slice(1)]),
+          apply: (t, variant) =>
+            onesForm(variant)
+              ? onesKernelConv2d(ops, t, w.shape, params)
+              : ops.conv2d(t, v(variant), params),
+          applyTransposed: (t, variant) => {
+            const out = [t.shape[0]!, ...x.shape.slice(1)];
+            return onesForm(variant)
+              ? onesKernelConv2dTranspose(ops, t, w.shape, params, out)
+              : ops.conv2dTranspose(t, v(variant), params, out);
+          },
         },
       ],
     };

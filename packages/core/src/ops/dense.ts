@@ -2,7 +2,7 @@ import type { Tensor } from '../backend/tensor.js';
 import { sizeOf } from '../tensor/shape.js';
 import { requireParam } from './node-access.js';
 import type { OpRule } from './op-rule.js';
-import { hasZeros, weightVariant } from './weight-variants.js';
+import { hasZeros, isAllOnes, weightVariant } from './weight-variants.js';
 
 interface DenseState {
   readonly x: Tensor;
@@ -58,8 +58,15 @@ export const denseOp: OpRule<DenseState> = {
       blocks: [
         {
           h: x,
-          apply: (t, variant) => ops.matMul(t, v(variant)),
-          applyTransposed: (t, variant) => ops.matMul(t, v(variant), false, true),
+          // An all-ones variant maps every unit to the sum of its input: no matrix product needed.
+          apply: (t, variant) =>
+            isAllOnes(w.data, variant)
+              ? ops.mul(ops.sum(t, [1], true), ops.fill([1, w.shape[1]!], 1))
+              : ops.matMul(t, v(variant)),
+          applyTransposed: (t, variant) =>
+            isAllOnes(w.data, variant)
+              ? ops.mul(ops.sum(t, [1], true), ops.fill([1, w.shape[0]!], 1))
+              : ops.matMul(t, v(variant), false, true),
         },
       ],
     };

@@ -30,8 +30,28 @@ export function weightVariant(data: FloatArray, variant: MapVariant): FloatArray
   return v;
 }
 
-/** Whether any entry of a weight array is exactly zero. */
+const zeroChecks = new WeakMap<FloatArray, boolean>();
+
+/** Whether any entry of a weight array is exactly zero (scanned once per array). */
 export function hasZeros(data: FloatArray): boolean {
-  for (let i = 0; i < data.length; i++) if (data[i] === 0) return true;
-  return false;
+  let zero = zeroChecks.get(data);
+  if (zero === undefined) {
+    zero = false;
+    for (let i = 0; i < data.length && !zero; i++) zero = data[i] === 0;
+    zeroChecks.set(data, zero);
+  }
+  return zero;
+}
+
+/**
+ * Whether the {@link MapVariant} of a weight array is all ones: always for `connectivity`, and for
+ * `nonzero` when no entry is zero.
+ *
+ * @example
+ * ```ts
+ * isAllOnes(Float64Array.from([0.5, -2]), 'nonzero'); // true
+ * ```
+ */
+export function isAllOnes(data: FloatArray, variant: MapVariant): boolean {
+  return variant === 'connectivity' || (variant === 'nonzero' && !hasZeros(data));
 }

@@ -119,7 +119,9 @@ interface WeightEntry {
  *   `ReduceMax` and a first-index one-hot selection with `Equal` + `CumSum`; its backward is the
  *   exact adjoint of the window extraction. With `nativeMaxPool` it uses ONNX Runtime's operators
  *   (see `nativeMaxPool2dGraph`);
- * - `x ⊙ (x > 0)` becomes `Relu(x)`; with `avoidMaxMin`, `maximum`/`minimum` become `Where`s.
+ * - `x ⊙ (x > 0)` becomes `Relu(x)`; with `avoidMaxMin`, `maximum`/`minimum` become `Where`s;
+ * - `|h|` and `max(h, 0)` of a value known to be ≥ 0 (a ReLU output, reshaped or max-pooled) are
+ *   `h` itself.
  *
  * @example
  * ```ts
@@ -146,6 +148,8 @@ export class OnnxGraphRecorder implements Kernels<string> {
   private readonly int64Constants = new Map<string, string>();
   private readonly fills = new Map<string, string>();
   private weightBytes = 0;
+  /** Values known to be ≥ 0 (ReLU outputs and what reshapes, crops or pools them). */
+  private readonly nonNegative = new Set<string>();
   /** `Cast(Greater(x, 0))` masks: their input, the `Greater` node's index, the `Relu` made. */
   private readonly positiveMasks = new Map<string, { x: string; compare: number; relu?: string }>();
 
@@ -287,7 +291,16 @@ export class OnnxGraphRecorder implements Kernels<string> {
   }
 
   unary(op: UnaryKernel, x: In): string {
-    return this.node(UNARY_OPS[op], [x.handle]);
+    if (op === 'abs' && this.nonNegative.has(x.handle)) return x.handle;
+    const y = this.node(UNARY_OPS[op], [x.handle]);
+    if (op === 'abs') this.nonNegative.add(y);
+    return y;
+  }
+
+  /** `derived`, marked non-negative when `source` is (a layout change or max of it). */
+  private keepsSign(source: string, derived: string): string {
+    if (this.nonNegative.has(source)) this.nonNegative.add(derived);
+    return derived;
   }
 
   binary(op: BinaryKernel, a: In, b: In, out: Shape): string {
@@ -295,6 +308,9 @@ export class OnnxGraphRecorder implements Kernels<string> {
       const relu = this.reluOf(a.handle, b.handle) ?? this.reluOf(b.handle, a.handle);
       if (relu) return relu;
     }
+    // max(h, 0) of a non-negative h (the signed rule's positive part of a ReLU output) is h.
+    if (op === 'maximum' && b.handle === this.floatScalars.get(0) && this.nonNegative.has(a.handle))
+      return a.handle;
     if (this.options.avoidMaxMin && (op === 'maximum' || op === 'minimum')) {
       const keepA = this.node(op === 'maximum' ? 'GreaterOrEqual' : 'LessOrEqual', [
         a.handle,
@@ -362,6 +378,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
     for (const other of this.positiveMasks.values())
       if (other.compare >= m.compare) other.compare++;
     m.relu = relu;
+    this.nonNegative.add(relu);
     return relu;
   }
 
@@ -528,8 +545,11 @@ export class OnnxGraphRecorder implements Kernels<string> {
     /** The first-index one-hot window selection, for the backward pass. */
     argmax: string;
   } {
-    if (this.usesNativeMaxPool(p)) return nativeMaxPool2dGraph(this, x, p, out);
-    return maxPool2dGraph(this, x, p, out);
+    const pooled = this.usesNativeMaxPool(p)
+      ? nativeMaxPool2dGraph(this, x, p, out)
+      : maxPool2dGraph(this, x, p, out);
+    this.keepsSign(x.handle, pooled.y);
+    return pooled;
   }
 
   maxPool2dBackward(dy: In, argmax: string, p: MaxPool2dParams, out: Shape): string {
@@ -543,11 +563,11 @@ export class OnnxGraphRecorder implements Kernels<string> {
 
   reshape(x: In, out: Shape): string {
     if (shapeKey(x.shape) === shapeKey(out)) return x.handle;
-    return this.node('Reshape', [x.handle, this.int64s(out)]);
+    return this.keepsSign(x.handle, this.node('Reshape', [x.handle, this.int64s(out)]));
   }
 
   transpose(x: In, perm: readonly number[]): string {
-    return this.node('Transpose', [x.handle], { perm });
+    return this.keepsSign(x.handle, this.node('Transpose', [x.handle], { perm }));
   }
 
   concat(xs: readonly In[], axis: number): string {
