@@ -31,11 +31,12 @@ function extractWindows(
   const [kh, kw] = p.kernel;
   const [pt, pl, pb, pr] = p.pads;
   let padded = x.handle;
+  const paddedShape = [n, c, x.shape[2]! + pt + pb, x.shape[3]! + pl + pr];
   if (pt || pl || pb || pr) {
     padded = rec.node('Pad', [
       x.handle,
       rec.int64s([0, 0, pt, pl, 0, 0, pb, pr]),
-      rec.floatScalar(-Infinity),
+      rec.floatScalar(rec.belowEveryInput),
     ]);
   }
   const parts: string[] = [];
@@ -43,13 +44,7 @@ function extractWindows(
     for (let kx = 0; kx < kw; kx++) {
       const sy = ky * p.dilations[0];
       const sx = kx * p.dilations[1];
-      const s = rec.node('Slice', [
-        padded,
-        rec.int64s([sy, sx]),
-        rec.int64s([sy + (oh - 1) * p.strides[0] + 1, sx + (ow - 1) * p.strides[1] + 1]),
-        rec.int64s([2, 3]),
-        rec.int64s([p.strides[0], p.strides[1]]),
-      ]);
+      const s = rec.stridedSlice2d(padded, paddedShape, [sy, sx], [oh, ow], p.strides);
       parts.push(rec.node('Reshape', [s, rec.int64s([n, c, 1, oh, ow])]));
     }
   }
@@ -199,9 +194,10 @@ export function maxPool2dGraph(
   const max = rec.node('ReduceMax', [windows], { axes: [2], keepdims: 1 });
   const y = rec.node('Reshape', [max, rec.int64s(out)]);
   const isMax = rec.toFloat(rec.node('Equal', [windows, max]));
-  const first = rec.toFloat(
-    rec.node('Equal', [rec.node('CumSum', [isMax, rec.int64s([2], true)]), rec.floatScalar(1)]),
-  );
+  const [n, c, oh, ow] = out as [number, number, number, number];
+  const k = p.kernel[0] * p.kernel[1];
+  const running = rec.cumsumNode({ handle: isMax, shape: [n, c, k, oh, ow] }, 2, false);
+  const first = rec.toFloat(rec.node('Equal', [running, rec.floatScalar(1)]));
   return { y, argmax: rec.node('Mul', [isMax, first]) };
 }
 
@@ -229,19 +225,21 @@ function tilingMaxPool(
       rec.int64s([oh * kh, ow * kw]),
       rec.int64s([2, 3]),
     ]);
-  const windows = rec.node('Reshape', [v, rec.int64s([n, c, oh, kh, ow, kw])]);
+  const windowShape = [n, c, oh, kh, ow, kw];
+  const windows = rec.node('Reshape', [v, rec.int64s(windowShape)]);
   const max = rec.node('ReduceMax', [windows], { axes: [3, 5], keepdims: 1 });
   const y = rec.node('Reshape', [max, rec.int64s(out)]);
   const isMax = rec.toFloat(rec.node('Equal', [windows, max]));
   const zero = rec.floatScalar(0);
   let first = isMax;
   if (kw > 1) {
-    const earlierInRow = rec.node('CumSum', [isMax, rec.int64s([5], true)], { exclusive: 1 });
+    const earlierInRow = rec.cumsumNode({ handle: isMax, shape: windowShape }, 5, true);
     first = rec.node('Mul', [first, rec.toFloat(rec.node('Equal', [earlierInRow, zero]))]);
   }
   if (kh > 1) {
     const rowHasMax = rec.node('ReduceMax', [isMax], { axes: [5], keepdims: 1 });
-    const earlierRows = rec.node('CumSum', [rowHasMax, rec.int64s([3], true)], { exclusive: 1 });
+    const rowShape = [n, c, oh, kh, ow, 1];
+    const earlierRows = rec.cumsumNode({ handle: rowHasMax, shape: rowShape }, 3, true);
     first = rec.node('Mul', [first, rec.toFloat(rec.node('Equal', [earlierRows, zero]))]);
   }
   return { y, argmax: first };

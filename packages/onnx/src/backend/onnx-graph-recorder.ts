@@ -9,7 +9,7 @@ import type {
   UnaryKernel,
   WeightCache,
 } from '@biasprop/core';
-import { broadcastShapes } from '@biasprop/core';
+import { BiaspropError, broadcastShapes } from '@biasprop/core';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../proto/onnx-proto.js';
 import { TensorDataType } from '../proto/onnx-proto.js';
 import {
@@ -21,6 +21,7 @@ import {
 } from './max-pool-lowering.js';
 import type { OnnxAttrValue } from './onnx-nodes.js';
 import {
+  LEGACY_WEBGL_OPSET,
   ONNX_IR_VERSION,
   ONNX_OPSET,
   float32Tensor,
@@ -97,6 +98,15 @@ export interface OnnxGraphRecorderOptions {
    * the output of the `Max(x, 0)` beside it (the signed BBp rule has both).
    */
   readonly avoidMaxMin?: boolean;
+  /**
+   * Record only operators onnxruntime-web's legacy WebGL provider implements, at opset 12 (it has
+   * no `Where`, `CumSum`, `Expand`, `Sign`, `Max`/`Min`, `GreaterOrEqual`/`LessOrEqual`, and
+   * `ReduceSum` only with its `axes` attribute): `Where` becomes the blend `a·m + b·(1 − m)` of
+   * the float mask `m` (exact for finite branches; a non-finite constant branch is refused), a
+   * cumulative sum a `Gemm` with a triangular 0/1 matrix, a fill an initializer, `sign(x)` the
+   * difference of two comparisons, `a ≥ b` the negation of `a < b`. Implies `avoidMaxMin`.
+   */
+  readonly legacyWebgl?: boolean;
 }
 
 /** A model constant deduplicated by array identity: one initializer, reshaped views for other shapes. */
@@ -145,6 +155,9 @@ export class OnnxGraphRecorder implements Kernels<string> {
   private counter = 0;
   private readonly weights = new WeakMap<FloatArray, WeightEntry>();
   private readonly floatScalars = new Map<number, string>();
+  private readonly scalarValues = new Map<string, number>();
+  /** Weight values (initializers and their reshaped views) with their data, for `legacyWebgl`. */
+  private readonly constantData = new Map<string, { data: FloatArray; shape: Shape }>();
   private readonly int64Constants = new Map<string, string>();
   private readonly fills = new Map<string, string>();
   private weightBytes = 0;
@@ -162,6 +175,15 @@ export class OnnxGraphRecorder implements Kernels<string> {
       // constant() already registered the initializer under the array's identity.
     },
   };
+
+  /**
+   * A value below every input, for padding max-pool windows: −∞, or with `legacyWebgl` the lowest
+   * finite float32 (that provider writes the pad value into GLSL source, which has no infinity
+   * literal; inputs are finite, so a window's real entries still win).
+   */
+  get belowEveryInput(): number {
+    return this.options.legacyWebgl ? -3.4028234663852886e38 : -Infinity;
+  }
 
   /** Bytes of float32 initializer data recorded so far. */
   get initializerBytes(): number {
@@ -190,6 +212,11 @@ export class OnnxGraphRecorder implements Kernels<string> {
       output: names,
       ...(Object.keys(attrs).length ? { attribute: toAttributes(attrs) } : {}),
     });
+    if (op === 'Reshape' && this.options.legacyWebgl) {
+      // The legacy WebGL provider's Reshape shares the input's texture under the new shape, and
+      // some kernels (Pad) then read it with the wrong layout: copy it (x + 0 = x exactly).
+      return [this.node('Add', [names[0]!, this.floatScalar(0)])];
+    }
     return names;
   }
 
@@ -215,7 +242,17 @@ export class OnnxGraphRecorder implements Kernels<string> {
     shape: Shape,
     elemType: number = TensorDataType.FLOAT,
   ): void {
-    this.nodes.push({ op_type: 'Identity', name: `out_${name}`, input: [value], output: [name] });
+    // The legacy WebGL provider returns wrong data for an output that aliases another value's
+    // texture (a Reshape or Identity of it): give it a texture of its own (x + 0 = x exactly).
+    if (this.options.legacyWebgl && elemType === TensorDataType.FLOAT)
+      this.nodes.push({
+        op_type: 'Add',
+        name: `out_${name}`,
+        input: [value, this.floatScalar(0)],
+        output: [name],
+      });
+    else
+      this.nodes.push({ op_type: 'Identity', name: `out_${name}`, input: [value], output: [name] });
     this.outputs.push(valueInfo(name, shape, elemType));
   }
 
@@ -226,6 +263,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
       name = this.fresh('c');
       this.initializers.push(float32Tensor(name, [value], []));
       this.floatScalars.set(value, name);
+      this.scalarValues.set(name, value);
     }
     return name;
   }
@@ -262,6 +300,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
     if (!v) {
       v = this.node('Reshape', [e.base, this.int64s(shape)]);
       e.views.set(key, v);
+      this.constantData.set(v, { data, shape });
     }
     return v;
   }
@@ -275,6 +314,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
     this.initializers.push(float32Tensor(name, data, shape));
     this.weightBytes += data.length * 4;
     this.weights.set(data, { base: name, views: new Map([[shapeKey(shape), name]]) });
+    this.constantData.set(name, { data, shape });
     return name;
   }
 
@@ -284,7 +324,15 @@ export class OnnxGraphRecorder implements Kernels<string> {
     const key = `${value}|${shapeKey(shape)}`;
     let name = this.fills.get(key);
     if (!name) {
-      name = this.node('Expand', [scalar, this.int64s(shape)]);
+      if (this.options.legacyWebgl) {
+        // No Expand there, and its Tile caches the compiled program by input shape only (not the
+        // repeats): the fill is written out as an initializer.
+        name = this.fresh('c');
+        const size = shape.reduce((a, b) => a * b, 1);
+        this.initializers.push(float32Tensor(name, new Float32Array(size).fill(value), shape));
+      } else {
+        name = this.node('Expand', [scalar, this.int64s(shape)]);
+      }
       this.fills.set(key, name);
     }
     return name;
@@ -292,6 +340,11 @@ export class OnnxGraphRecorder implements Kernels<string> {
 
   unary(op: UnaryKernel, x: In): string {
     if (op === 'abs' && this.nonNegative.has(x.handle)) return x.handle;
+    if (op === 'sign' && this.options.legacyWebgl) {
+      const zero = this.floatScalar(0);
+      const above = this.toFloat(this.node('Greater', [x.handle, zero]));
+      return this.node('Sub', [above, this.toFloat(this.node('Less', [x.handle, zero]))]);
+    }
     const y = this.node(UNARY_OPS[op], [x.handle]);
     if (op === 'abs') this.nonNegative.add(y);
     return y;
@@ -311,18 +364,17 @@ export class OnnxGraphRecorder implements Kernels<string> {
     // max(h, 0) of a non-negative h (the signed rule's positive part of a ReLU output) is h.
     if (op === 'maximum' && b.handle === this.floatScalars.get(0) && this.nonNegative.has(a.handle))
       return a.handle;
-    if (this.options.avoidMaxMin && (op === 'maximum' || op === 'minimum')) {
-      const keepA = this.node(op === 'maximum' ? 'GreaterOrEqual' : 'LessOrEqual', [
-        a.handle,
-        b.handle,
-      ]);
+    if (
+      (this.options.avoidMaxMin || this.options.legacyWebgl) &&
+      (op === 'maximum' || op === 'minimum')
+    ) {
+      const keepA = this.compare(op === 'maximum' ? 'greaterEqual' : 'lessEqual', a, b);
       return this.whereNode({ handle: keepA, shape: out }, a, b);
     }
     const arith = ARITHMETIC[op];
     if (arith) return this.node(arith, [a.handle, b.handle]);
-    const cmp = COMPARISONS[op];
-    if (cmp) {
-      const mask = this.toFloat(this.node(cmp, [a.handle, b.handle]));
+    if (COMPARISONS[op]) {
+      const mask = this.toFloat(this.compare(op, a, b));
       if (op === 'greater' && b.handle === this.floatScalars.get(0))
         this.positiveMasks.set(mask, { x: a.handle, compare: this.nodes.length - 2 });
       return mask;
@@ -332,6 +384,12 @@ export class OnnxGraphRecorder implements Kernels<string> {
     // divNoNan: 0 where b = 0; the divisor is replaced by 1 there so no branch holds NaN or Inf.
     const zero = this.floatScalar(0);
     const isZero = this.node('Equal', [b.handle, zero]);
+    if (this.options.legacyWebgl) {
+      // b + [b = 0] is b, or 1 where b = 0; the quotient is then zeroed there.
+      const m = this.toFloat(isZero);
+      const quotient = this.node('Div', [a.handle, this.node('Add', [b.handle, m])]);
+      return this.node('Mul', [quotient, this.node('Sub', [this.floatScalar(1), m])]);
+    }
     const safe = this.whereNode({ handle: isZero, shape: b.shape }, this.floatIn(1), b);
     const quotient = this.node('Div', [a.handle, safe]);
     return this.whereNode({ handle: isZero, shape: b.shape }, this.floatIn(0), {
@@ -340,13 +398,28 @@ export class OnnxGraphRecorder implements Kernels<string> {
     });
   }
 
+  /**
+   * A boolean comparison node (`greaterEqual` as `Not(Less)` and `lessEqual` as `Not(Greater)`
+   * with `legacyWebgl`).
+   */
+  private compare(op: BinaryKernel, a: In, b: In): string {
+    const inputs = [a.handle, b.handle];
+    if (this.options.legacyWebgl && (op === 'greaterEqual' || op === 'lessEqual'))
+      return this.node('Not', [this.node(op === 'greaterEqual' ? 'Less' : 'Greater', inputs)]);
+    return this.node(COMPARISONS[op]!, inputs);
+  }
+
   /** A float32 scalar constant as a kernel input. */
   private floatIn(value: number): In {
     return { handle: this.floatScalar(value), shape: [] };
   }
 
-  /** `Where(mask, a, b)`, with every operand expanded to the output shape if `fullShapeWhere`. */
+  /**
+   * `Where(mask, a, b)` for a boolean mask, with every operand expanded to the output shape if
+   * `fullShapeWhere`; the arithmetic blend with `legacyWebgl`.
+   */
   private whereNode(mask: In, a: In, b: In): string {
+    if (this.options.legacyWebgl) return this.blend(this.toFloat(mask.handle), a, b);
     if (!this.options.fullShapeWhere) return this.node('Where', [mask.handle, a.handle, b.handle]);
     const out = broadcastShapes(broadcastShapes(mask.shape, a.shape)!, b.shape)!;
     const full = (x: In) =>
@@ -354,6 +427,30 @@ export class OnnxGraphRecorder implements Kernels<string> {
         ? x.handle
         : this.node('Expand', [x.handle, this.int64s(out)]);
     return this.node('Where', [full(mask), full(a), full(b)]);
+  }
+
+  /**
+   * `a·m + b·(1 − m)` for a 0/1 float mask `m`: `Where(m, a, b)` exactly when both branches are
+   * finite (`a·1 + b·0 = a`, `a·0 + b·1 = b`). A constant ±∞ or NaN branch would turn into NaN,
+   * so it is refused.
+   */
+  private blend(m: string, a: In, b: In): string {
+    for (const branch of [a, b]) {
+      const v = this.scalarValues.get(branch.handle);
+      if (v !== undefined && !Number.isFinite(v))
+        throw new BiaspropError(
+          'BACKEND',
+          `the legacy WebGL provider has no Where, and its arithmetic replacement cannot select the constant ${v} (used by exact Integrated Gradients); use another execution provider`,
+        );
+    }
+    const zero = (x: In) => this.scalarValues.get(x.handle) === 0;
+    const notM = () => this.node('Sub', [this.floatScalar(1), m]);
+    if (zero(b)) return this.node('Mul', [a.handle, m]);
+    if (zero(a)) return this.node('Mul', [b.handle, notM()]);
+    return this.node('Add', [
+      this.node('Mul', [a.handle, m]),
+      this.node('Mul', [b.handle, notM()]),
+    ]);
   }
 
   /**
@@ -388,36 +485,126 @@ export class OnnxGraphRecorder implements Kernels<string> {
   }
 
   where(cond: In, a: In, b: In): string {
+    if (this.options.legacyWebgl) {
+      const m = this.toFloat(
+        this.node('Not', [this.node('Equal', [cond.handle, this.floatScalar(0)])]),
+      );
+      return this.blend(m, a, b);
+    }
     const mask = this.node('Cast', [cond.handle], { to: TensorDataType.BOOL });
     return this.whereNode({ handle: mask, shape: cond.shape }, a, b);
   }
 
   reduce(op: 'sum' | 'max', x: In, axes: readonly number[], keepDims: boolean): string {
     const keepdims = keepDims ? 1 : 0;
-    if (op === 'sum') return this.node('ReduceSum', [x.handle, this.int64s(axes)], { keepdims });
+    if (op === 'sum') {
+      if (this.options.legacyWebgl) return this.node('ReduceSum', [x.handle], { axes, keepdims });
+      return this.node('ReduceSum', [x.handle, this.int64s(axes)], { keepdims });
+    }
     return this.node('ReduceMax', [x.handle], { axes, keepdims });
   }
 
   cumsum(x: In, axis: number): string {
-    return this.node('CumSum', [x.handle, this.int64s([axis], true)]);
+    return this.cumsumNode(x, axis, false);
+  }
+
+  /**
+   * Cumulative sum along `axis` (exclusive: of the earlier entries only). With `legacyWebgl`, the
+   * axis is moved last and the rows multiplied by the triangular 0/1 matrix `T[i, j] = [i ≤ j]`
+   * (`[i < j]` exclusive) in one `Gemm`: exact for the 0/1 masks max pooling sums.
+   */
+  cumsumNode(x: In, axis: number, exclusive: boolean): string {
+    const rank = x.shape.length;
+    const a = axis < 0 ? axis + rank : axis;
+    if (!this.options.legacyWebgl)
+      return this.node(
+        'CumSum',
+        [x.handle, this.int64s([a], true)],
+        exclusive ? { exclusive: 1 } : {},
+      );
+    const n = x.shape[a]!;
+    const perm = [...Array.from({ length: rank }, (_, i) => i).filter((i) => i !== a), a];
+    const moved = a === rank - 1 ? x.handle : this.node('Transpose', [x.handle], { perm });
+    const movedShape = perm.map((i) => x.shape[i]!);
+    const rows = this.node('Reshape', [moved, this.int64s([-1, n])]);
+    const tri = Array.from({ length: n * n }, (_, k) => {
+      const [i, j] = [Math.floor(k / n), k % n];
+      return exclusive ? Number(i < j) : Number(i <= j);
+    });
+    const triangle = this.fresh('w');
+    this.initializers.push(float32Tensor(triangle, tri, [n, n]));
+    const summed = this.node('Reshape', [this.gemm(rows, triangle, n), this.int64s(movedShape)]);
+    if (a === rank - 1) return summed;
+    const inverse = perm.map((_, i) => perm.indexOf(i));
+    return this.node('Transpose', [summed], { perm: inverse });
   }
 
   matMul(a: In, b: In, transA: boolean, transB: boolean): string {
-    return this.node('Gemm', [a.handle, b.handle], {
+    const columns = transB ? b.shape[0]! : b.shape[1]!;
+    return this.gemm(a.handle, b.handle, columns, {
       transA: transA ? 1 : 0,
       transB: transB ? 1 : 0,
     });
   }
 
+  /**
+   * A `Gemm` with `columns` output columns. With `legacyWebgl` it gets a zero `C`: that provider's
+   * shader for a `C`-less Gemm still looks up its `beta` uniform, which the GLSL compiler removed
+   * as unused, and fails ("Uniform beta not found").
+   */
+  private gemm(
+    a: string,
+    b: string,
+    columns: number,
+    attrs: Readonly<Record<string, OnnxAttrValue>> = {},
+  ): string {
+    if (!this.options.legacyWebgl) return this.node('Gemm', [a, b], attrs);
+    const key = `gemm-zero|${columns}`;
+    let zeros = this.fills.get(key);
+    if (!zeros) {
+      zeros = this.fresh('c');
+      this.initializers.push(float32Tensor(zeros, new Float32Array(columns), [columns]));
+      this.fills.set(key, zeros);
+    }
+    return this.node('Gemm', [a, b, zeros], attrs);
+  }
+
   conv2d(x: In, w: In, p: Conv2dParams): string {
-    const [xv, wv] = this.padConvChannels(x, w, p.groups);
-    return this.node('Conv', [xv, wv], {
+    const [xv, wv] = this.padConvChannels(
+      x,
+      this.options.legacyWebgl ? this.privateConvWeight(w) : w,
+      p.groups,
+    );
+    const y = this.node('Conv', [xv, wv], {
       kernel_shape: w.shape.slice(2),
       strides: p.strides,
       pads: p.pads,
       dilations: p.dilations,
       group: p.groups,
     });
+    return this.options.legacyWebgl ? this.node('Add', [y, this.floatScalar(0)]) : y;
+  }
+
+  /**
+   * A `Conv` weight for the legacy WebGL provider: an initializer of its own. That provider's
+   * `Conv` computes wrong values from a computed weight, and re-lays its weight's texture out in
+   * place, so a `ConvTranspose` or elementwise kernel reading the same weight later fails to
+   * compile or reads wrong values.
+   */
+  private privateConvWeight(w: In): In {
+    const known = this.constantData.get(w.handle);
+    if (!known) {
+      // A graph input is used as it is (correct when only this Conv reads it).
+      if (this.inputs.some((i) => i.name === w.handle)) return w;
+      throw new BiaspropError(
+        'BACKEND',
+        `the legacy WebGL provider needs Conv weights to be model constants; '${w.handle}' is computed`,
+      );
+    }
+    const name = this.fresh('w');
+    this.initializers.push(float32Tensor(name, known.data, w.shape));
+    this.weightBytes += known.data.length * 4;
+    return { handle: name, shape: w.shape };
   }
 
   /** Input and weight of a `Conv` with the channels per group padded (see the recorder options). */
@@ -446,7 +633,9 @@ export class OnnxGraphRecorder implements Kernels<string> {
     if (
       p.strides[0] === 1 &&
       p.strides[1] === 1 &&
-      channels >= MIN_CONV_TRANSPOSE_AS_CONV_CHANNELS
+      channels >= MIN_CONV_TRANSPOSE_AS_CONV_CHANNELS &&
+      // The legacy WebGL provider folds no constants (and has no reversing Slice).
+      !this.options.legacyWebgl
     ) {
       const viaConv = this.stridelessConvTranspose(dy, w, p, out);
       if (viaConv) return viaConv;
@@ -506,6 +695,40 @@ export class OnnxGraphRecorder implements Kernels<string> {
         groups: g,
       },
     );
+  }
+
+  /**
+   * `count` rows/cols of the last two axes of a `[N, C, H, W]` value `shape`, starting at `start`,
+   * every `step`-th: a strided `Slice`. The legacy WebGL provider's `Slice` has no steps, so there
+   * the value is zero-extended to whole steps, cut, viewed as `[N, C, count₀, step₀, count₁,
+   * step₁]` and the first of each step taken (a copy; no arithmetic on the values).
+   */
+  stridedSlice2d(
+    value: string,
+    shape: readonly number[],
+    start: readonly [number, number],
+    count: readonly [number, number],
+    step: readonly [number, number],
+  ): string {
+    const [n, c] = shape as [number, number];
+    const end = [0, 1].map((i) => start[i]! + (count[i]! - 1) * step[i]! + 1);
+    if (!this.options.legacyWebgl || (step[0] === 1 && step[1] === 1))
+      return this.node('Slice', [
+        value,
+        this.int64s(start),
+        this.int64s(end),
+        this.int64s([2, 3]),
+        this.int64s(step),
+      ]);
+    const whole = [0, 1].map((i) => start[i]! + count[i]! * step[i]!);
+    const over = [0, 1].map((i) => Math.max(0, whole[i]! - shape[2 + i]!));
+    let v = value;
+    if (over[0]! > 0 || over[1]! > 0)
+      v = this.node('Pad', [v, this.int64s([0, 0, 0, 0, 0, 0, over[0]!, over[1]!])]);
+    v = this.node('Slice', [v, this.int64s(start), this.int64s(whole), this.int64s([2, 3])]);
+    v = this.node('Reshape', [v, this.int64s([n, c, count[0], step[0], count[1], step[1]])]);
+    v = this.node('Slice', [v, this.int64s([0, 0]), this.int64s([1, 1]), this.int64s([3, 5])]);
+    return this.node('Reshape', [v, this.int64s([n, c, count[0], count[1]])]);
   }
 
   /**
@@ -631,7 +854,9 @@ export class OnnxGraphRecorder implements Kernels<string> {
   toModel(name: string, docString = ''): ModelProto {
     return {
       ir_version: ONNX_IR_VERSION,
-      opset_import: [{ domain: '', version: ONNX_OPSET }],
+      opset_import: [
+        { domain: '', version: this.options.legacyWebgl ? LEGACY_WEBGL_OPSET : ONNX_OPSET },
+      ],
       producer_name: 'biasprop',
       producer_version: '0.0.0',
       ...(docString ? { doc_string: docString } : {}),

@@ -20,6 +20,11 @@ export type OnnxAttrValue =
 
 /** The ONNX opset the recorder targets (ScatterElements reduction and ReduceSum-with-axes-input exist from here). */
 export const ONNX_OPSET = 17;
+/**
+ * The opset of graphs for onnxruntime-web's legacy WebGL provider, which implements `ReduceSum`
+ * only up to opset 12 (with its `axes` attribute).
+ */
+export const LEGACY_WEBGL_OPSET = 12;
 /** The ONNX IR version that goes with {@link ONNX_OPSET}. */
 export const ONNX_IR_VERSION = 8;
 

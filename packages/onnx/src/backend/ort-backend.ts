@@ -36,6 +36,12 @@ export interface OrtBackendOptions {
    * window as DESIGN §2 requires (the conformance tie fixtures check it), `portable` elsewhere.
    */
   readonly maxPoolLowering?: 'native' | 'portable';
+  /**
+   * Record only the operators onnxruntime-web's legacy WebGL provider implements, at opset 12
+   * (no `Where`, `CumSum`, `Expand`, `Max`/`Min`; see `OnnxGraphRecorderOptions.legacyWebgl`).
+   * Default: on for the `webgl` provider only. Exact Integrated Gradients cannot run this way.
+   */
+  readonly legacyWebglOperators?: boolean;
   /** More session options, merged last. */
   readonly sessionOptions?: OrtSessionOptions;
 }
@@ -147,6 +153,7 @@ export class OrtBackend implements Backend {
       nativeMaxPool,
       fullShapeWhere: this.executionProvider === 'webgpu',
       avoidMaxMin: this.executionProvider === 'webgpu',
+      legacyWebgl: this.options.legacyWebglOperators ?? this.executionProvider === 'webgl',
     });
   }
 

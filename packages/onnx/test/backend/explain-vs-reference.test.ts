@@ -8,7 +8,7 @@ import type { OrtBackend } from '../../src/index.js';
 import { explanationErrors, fixtureInputs } from './helpers/explanations.js';
 import { nodeBackendCases } from './helpers/node-backends.js';
 
-const cases = await nodeBackendCases();
+const cases = await nodeBackendCases({ legacyWebglCpu: true });
 const TOL = 1e-4;
 const RULES = ['contribution', 'weight', 'signed', 'uniform'] as const;
 

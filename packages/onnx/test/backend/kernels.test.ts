@@ -21,8 +21,9 @@ import {
 } from './helpers/kernel-harness.js';
 import { nodeBackendCases } from './helpers/node-backends.js';
 
-// The CPU provider records max pooling natively by default; check the portable lowering there too.
-const cases = await nodeBackendCases({ portableMaxPoolCpu: true });
+// The CPU provider records max pooling natively by default; check the portable lowering there too,
+// and the legacy WebGL operator set.
+const cases = await nodeBackendCases({ portableMaxPoolCpu: true, legacyWebglCpu: true });
 const TOL = 2e-6;
 
 type Build = (ops: Ops, t: Readonly<Record<string, Tensor>>) => Record<string, Tensor>;

@@ -17,19 +17,21 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 async function nodeCase(
   ep: OrtExecutionProvider,
   maxPoolLowering?: 'native' | 'portable',
+  legacyWebglOperators = false,
 ): Promise<BackendCase> {
   if (ep === 'webgpu' && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const ort = await import('onnxruntime-node');
   const probe = await probeExecutionProvider(ort, ep);
   return {
-    name: `ort-${ep}${maxPoolLowering ? ` (${maxPoolLowering} max pool)` : ''}`,
+    name: `ort-${ep}${maxPoolLowering ? ` (${maxPoolLowering} max pool)` : ''}${legacyWebglOperators ? ' (legacy WebGL operators)' : ''}`,
     create: async () =>
       new OrtBackend({
         ort,
         executionProvider: ep,
         intraOpNumThreads: 1,
         ...(maxPoolLowering ? { maxPoolLowering } : {}),
+        ...(legacyWebglOperators ? { legacyWebglOperators } : {}),
       }),
     ...(probe.available ? {} : { skip: skipReason(ep, probe.reason ?? 'unavailable') }),
   };
@@ -50,14 +52,16 @@ async function webWasmCase(): Promise<BackendCase> {
  * ort-webgpu (needs a Vulkan adapter: libvulkan1 + VK_ICD_FILENAMES) and ort-cuda (needs the CUDA
  * provider libraries and a GPU) when their probe succeeds, otherwise with the probe's reason.
  * `portableMaxPoolCpu` adds ort-cpu with the portable max-pool lowering (the default there is
- * the native one).
+ * the native one); `legacyWebglCpu` adds ort-cpu recording only the legacy WebGL provider's
+ * operators (the graphs Chromium's WebGL tests run for real).
  */
 export async function nodeBackendCases(
-  options: { portableMaxPoolCpu?: boolean } = {},
+  options: { portableMaxPoolCpu?: boolean; legacyWebglCpu?: boolean } = {},
 ): Promise<BackendCase[]> {
   return [
     await nodeCase('cpu'),
     ...(options.portableMaxPoolCpu ? [await nodeCase('cpu', 'portable')] : []),
+    ...(options.legacyWebglCpu ? [await nodeCase('cpu', 'portable', true)] : []),
     await webWasmCase(),
     await nodeCase('webgpu'),
     await nodeCase('cuda'),
