@@ -34,6 +34,17 @@ function applySum(
   )!;
 }
 
+/**
+ * `t / N` where `N ≠ 0`, `t` where `N = 0` (as `t / (N + [N = 0])`), for `N` a sum of non-negative
+ * weights that the quotient is then distributed with. Where `N_p = 0` every weight of row `p` is
+ * exactly zero, so whatever finite value row `p` carries contributes exact zeros: the result
+ * equals distributing `divNoNan(t, N)`, with fewer operations (no selects), and where `N` is a
+ * constant (the fallback counts) a compiling backend folds the divisor away.
+ */
+function divideByWeightSum(ops: Ops, t: Tensor, n: Tensor): Tensor {
+  return ops.div(t, ops.add(n, ops.equal(n, 0)));
+}
+
 /** The rule's weights: the denominators `N_p` and the distribution of `β̃ = β / N`. */
 interface RuleWeights {
   readonly denominator: Tensor;
@@ -137,7 +148,7 @@ export function distributeGeneral(
   g: Tensor,
 ): (Tensor | null)[] {
   const w = ruleWeights(ops, blocks, rule, beta, g);
-  const out: (Tensor | null)[] = w.distribute(ops.divNoNan(beta, w.denominator));
+  const out: (Tensor | null)[] = w.distribute(divideByWeightSum(ops, beta, w.denominator));
   // The fallbacks' counts depend on the weights and shapes only: computed once per backend.
   const shapes = blocks.map((b) => b.h.shape.slice(1).join('x')).join(';');
   const count = (variant: 'nonzero' | 'connectivity') =>
@@ -152,7 +163,7 @@ export function distributeGeneral(
   let nonzeroCount: Tensor | null = null;
   if (w.needsNonzeroFallback) {
     nonzeroCount = count('nonzero');
-    const rest = ops.divNoNan(ops.mul(beta, ops.equal(w.denominator, 0)), nonzeroCount);
+    const rest = divideByWeightSum(ops, ops.mul(beta, ops.equal(w.denominator, 0)), nonzeroCount);
     accumulate(
       ops,
       out,
@@ -162,7 +173,7 @@ export function distributeGeneral(
   if (hasZeroWeights) {
     nonzeroCount ??= count('nonzero');
     const connCount = count('connectivity');
-    const rest = ops.divNoNan(ops.mul(beta, ops.equal(nonzeroCount, 0)), connCount);
+    const rest = divideByWeightSum(ops, ops.mul(beta, ops.equal(nonzeroCount, 0)), connCount);
     accumulate(
       ops,
       out,

@@ -161,6 +161,8 @@ export class OnnxGraphRecorder implements Kernels<string> {
   private readonly int64Constants = new Map<string, string>();
   private readonly fills = new Map<string, string>();
   private weightBytes = 0;
+  /** Outputs of the nodes recorded so far, by operator, inputs and attributes. */
+  private readonly recorded = new Map<string, string[]>();
   /** Values known to be ≥ 0 (ReLU outputs and what reshapes, crops or pools them). */
   private readonly nonNegative = new Set<string>();
   /** `Cast(Greater(x, 0))` masks: their input, the `Greater` node's index, the `Relu` made. */
@@ -196,13 +198,30 @@ export class OnnxGraphRecorder implements Kernels<string> {
   }
 
   /**
-   * Appends one node and returns its output names (`outputs` of them).
+   * Appends one node and returns its output names (`outputs` of them). A node identical to one
+   * recorded before (same operator, inputs and attributes) is not recorded again: its outputs
+   * are returned (every operator the recorder uses is deterministic), which keeps graphs small
+   * where core asks twice for the same value (ONNX Runtime's per-node cost dominates at batch 1).
    */
   nodeN(
     op: string,
     inputs: readonly string[],
     attrs: Readonly<Record<string, OnnxAttrValue>> = {},
     outputs = 1,
+  ): string[] {
+    const key = `${op}|${outputs}|${inputs.join(',')}|${JSON.stringify(attrs)}`;
+    const seen = this.recorded.get(key);
+    if (seen) return seen;
+    const names = this.appendNode(op, inputs, attrs, outputs);
+    this.recorded.set(key, names);
+    return names;
+  }
+
+  private appendNode(
+    op: string,
+    inputs: readonly string[],
+    attrs: Readonly<Record<string, OnnxAttrValue>>,
+    outputs: number,
   ): string[] {
     const names = Array.from({ length: outputs }, () => this.fresh());
     this.nodes.push({
