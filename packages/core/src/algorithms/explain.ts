@@ -308,10 +308,11 @@ export async function explain(
   }
   const bbp: Record<string, HostTensor> = {};
   const total: Record<string, HostTensor> = {};
+  const needInputXGradient = methods.has('inputXGradient') || methods.has('total');
+  const inputXGradient = needInputXGradient ? mapTensor(gradient, x, (g, v) => g * v) : undefined;
   for (const name of bbpRules.map(ruleName)) {
     bbp[name] = out[OUT.bbp(name)]!;
-    const wx = mapTensor(gradient, x, (g, v) => g * v);
-    total[name] = mapTensor(wx, bbp[name], (a, b) => a + b);
+    if (methods.has('total')) total[name] = mapTensor(inputXGradient!, bbp[name], (a, b) => a + b);
   }
   return {
     model: graph.name,
@@ -324,9 +325,7 @@ export async function explain(
     readout: out[OUT.readout]!,
     decomposition,
     ...(methods.has('gradient') ? { gradient } : {}),
-    ...(methods.has('inputXGradient')
-      ? { inputXGradient: mapTensor(gradient, x, (g, v) => g * v) }
-      : {}),
+    ...(methods.has('inputXGradient') ? { inputXGradient: inputXGradient! } : {}),
     ...(integratedGradients ? { integratedGradients } : {}),
     ...(methods.has('bbp') ? { bbp } : {}),
     ...(methods.has('total') ? { total } : {}),
