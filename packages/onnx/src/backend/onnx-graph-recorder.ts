@@ -393,9 +393,17 @@ export class OnnxGraphRecorder implements Kernels<string> {
     const arith = ARITHMETIC[op];
     if (arith) return this.node(arith, [a.handle, b.handle]);
     if (COMPARISONS[op]) {
-      const mask = this.toFloat(this.compare(op, a, b));
-      if (op === 'greater' && b.handle === this.floatScalars.get(0))
-        this.positiveMasks.set(mask, { x: a.handle, compare: this.nodes.length - 2 });
+      const compared = this.compare(op, a, b);
+      const mask = this.toFloat(compared);
+      if (
+        op === 'greater' &&
+        b.handle === this.floatScalars.get(0) &&
+        !this.positiveMasks.has(mask)
+      ) {
+        // The Greater node may have been recorded earlier (identical nodes are recorded once).
+        const compare = this.nodes.findIndex((n) => n.output?.[0] === compared);
+        this.positiveMasks.set(mask, { x: a.handle, compare });
+      }
       return mask;
     }
     if (op === 'notEqual')

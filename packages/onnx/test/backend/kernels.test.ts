@@ -80,6 +80,19 @@ for (const c of cases) {
       );
     });
 
+    it('ReLU written as x ⊙ (x > 0) after the same mask was asked for elsewhere', async () => {
+      // Identical nodes are recorded once, and x ⊙ (x > 0) becomes a Relu that the mask then
+      // reads: the mask may come from an earlier node (sign, a repeated comparison).
+      const x = tieTensor(r, [3, 8], [-1, 0, 1]);
+      await check({ x }, (ops, t) => {
+        const sign = ops.sign(t.x!);
+        const first = ops.greater(t.x!, 0);
+        const again = ops.greater(t.x!, 0);
+        const relu = ops.mul(t.x!, again);
+        return { sign, first, relu, twice: ops.add(ops.mul(t.x!, first), relu) };
+      });
+    });
+
     const BINARY: BinaryKernel[] = [
       'add',
       'sub',
