@@ -1,4 +1,4 @@
-// End to end: build the demo, serve it, and run every method on four backends in headless
+// End to end: build the demo, serve it, and run every method on five backends in headless
 // Chromium, checking the decomposition read-out, the "skip first K layers" slider, that no console
 // error occurred, and saving screenshots under test-artifacts/.
 import { mkdirSync } from 'node:fs';
@@ -14,12 +14,16 @@ const RULES = ['contribution', 'weight', 'signed', 'uniform'] as const;
 const METHODS = ['gradient', 'inputXGradient', 'integratedGradients', 'bbp'] as const;
 /** float32 backends: relative residuals within 1e-4 (DESIGN §4). */
 const TOLERANCE = 1e-4;
-/** Wanted backends: tfjs and ONNX Runtime, each on WebAssembly and on WebGPU, with fallbacks. */
+/**
+ * Wanted backends: tfjs and ONNX Runtime, each on WebAssembly and on WebGPU, and ONNX Runtime's
+ * legacy WebGL provider, with fallbacks.
+ */
 const WANTED: readonly (readonly string[])[] = [
   ['tfjs-wasm', 'tfjs-webgl', 'tfjs-cpu', 'reference'],
   ['ort-wasm', 'tfjs-cpu', 'reference'],
   ['tfjs-webgpu', 'tfjs-webgl', 'tfjs-cpu', 'reference'],
   ['ort-webgpu', 'ort-wasm', 'reference'],
+  ['ort-webgl', 'ort-wasm', 'reference'],
 ];
 
 let preview: Preview;

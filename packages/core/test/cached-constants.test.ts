@@ -42,6 +42,20 @@ describe('Ops.cachedConstant', () => {
     expect(calls).toBe(4);
   });
 
+  it('forgets uploaded weights on drain, so a disposed backend never hands out released handles', () => {
+    const cache = new IdentityWeightCache();
+    const data = Float64Array.from([1, 2, 3]);
+    const ops = new Ops(referenceKernels, cache);
+    const w = ops.weight(data, [3]);
+    expect(cache.get(data, [3])).toBe(w.handle);
+    expect(cache.drain()).toContain(w.handle);
+    expect(cache.get(data, [3])).toBeUndefined();
+    // Used again, the array is uploaded anew (and kept for the next drain).
+    const again = new Ops(referenceKernels, cache).weight(data, [3]);
+    expect(cache.get(data, [3])).toBe(again.handle);
+    expect(cache.drain()).toEqual([again.handle]);
+  });
+
   it('without a cache that keeps computed tensors, computes in every run', () => {
     let calls = 0;
     const ops = new Ops(referenceKernels);

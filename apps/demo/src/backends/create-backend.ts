@@ -34,6 +34,8 @@ export async function createBackend(id: BackendId): Promise<DemoBackend> {
       return createOrtBackend('wasm');
     case 'ort-webgpu':
       return createOrtBackend('webgpu');
+    case 'ort-webgl':
+      return createOrtBackend('webgl');
   }
 }
 
@@ -56,7 +58,7 @@ async function webgpuMissing(): Promise<string | null> {
 /** Why WebGL is unavailable in this worker, or `null`. */
 function webglMissing(): string | null {
   if (typeof OffscreenCanvas === 'undefined')
-    return 'no OffscreenCanvas in workers, so no WebGL for tfjs';
+    return 'no OffscreenCanvas in workers, so no WebGL';
   const canvas = new OffscreenCanvas(1, 1);
   return canvas.getContext('webgl2') || canvas.getContext('webgl')
     ? null
@@ -82,8 +84,8 @@ async function check(
 }
 
 /**
- * Probes every backend and importer. Cheap checks only, except ONNX Runtime WebGPU, whose probe
- * runs a one-node session.
+ * Probes every backend and importer. Cheap checks only, except ONNX Runtime WebGPU and WebGL,
+ * whose probes run a one-node session.
  *
  * @example
  * ```ts
@@ -105,6 +107,7 @@ export async function probeCapabilities(): Promise<Capabilities> {
         () => gpu,
         () => ortBackendMissing('webgpu'),
       ),
+    'ort-webgl': () => check(webglMissing, () => ortBackendMissing('webgl')),
   };
   const backends = {} as Record<BackendId, Availability>;
   for (const b of BACKENDS) backends[b.id] = await probes[b.id]();

@@ -1,5 +1,5 @@
 // The one module that reaches @biasprop/onnx and onnxruntime-web: the ONNX importer and the ONNX
-// Runtime Web backend (wasm, webgpu). Runs in the worker; everything loads lazily.
+// Runtime Web backend (wasm, webgpu, legacy webgl). Runs in the worker; everything loads lazily.
 import type { IRGraph } from '@biasprop/core';
 import type { OrtBackend } from '@biasprop/onnx';
 import type * as OrtWebModule from 'onnxruntime-web';
@@ -7,29 +7,36 @@ import ortJsepWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 
 /** An ONNX Runtime Web execution provider the demo offers. */
-export type OrtKind = 'wasm' | 'webgpu';
+export type OrtKind = 'wasm' | 'webgpu' | 'webgl';
 
 type OrtWeb = typeof OrtWebModule;
 
 const modules = new Map<OrtKind, Promise<OrtWeb>>();
 
+/** The onnxruntime-web bundle that has `kind`. */
+function bundle(kind: OrtKind): Promise<OrtWeb> {
+  if (kind === 'wasm') return import('onnxruntime-web/wasm');
+  // Only the `all` bundle carries the legacy WebGL provider.
+  if (kind === 'webgl') return import('onnxruntime-web/all') as Promise<OrtWeb>;
+  return import('onnxruntime-web');
+}
+
 /**
  * onnxruntime-web, configured for a worker (single-threaded, .wasm from the build's assets): the
- * wasm-only bundle for `wasm` (half the download of the full one), the full bundle for `webgpu`.
+ * wasm-only bundle for `wasm` (half the download of the full one), the full bundle for `webgpu`,
+ * the `all` bundle for `webgl`.
  */
 function ort(kind: OrtKind): Promise<OrtWeb> {
   let mod = modules.get(kind);
   if (!mod) {
-    mod = (kind === 'wasm' ? import('onnxruntime-web/wasm') : import('onnxruntime-web')).then(
-      (m) => {
-        m.env.wasm.wasmPaths = {
-          wasm: new URL(kind === 'wasm' ? ortWasmUrl : ortJsepWasmUrl, self.location.href).href,
-        };
-        m.env.wasm.numThreads = 1;
-        m.env.logLevel = 'error';
-        return m;
-      },
-    );
+    mod = bundle(kind).then((m) => {
+      m.env.wasm.wasmPaths = {
+        wasm: new URL(kind === 'wasm' ? ortWasmUrl : ortJsepWasmUrl, self.location.href).href,
+      };
+      m.env.wasm.numThreads = 1;
+      m.env.logLevel = 'error';
+      return m;
+    });
     modules.set(kind, mod);
   }
   return mod;

@@ -8,7 +8,7 @@ import type { Tensor } from './tensor.js';
 
 /** Keeps uploaded weights per source array and shape. */
 export class IdentityWeightCache implements WeightCache {
-  private readonly map = new WeakMap<FloatArray, Map<string, unknown>>();
+  private map = new WeakMap<FloatArray, Map<string, unknown>>();
   private readonly all: unknown[] = [];
   private computed = new WeakMap<object, Map<string, unknown>>();
 
@@ -38,8 +38,12 @@ export class IdentityWeightCache implements WeightCache {
     this.all.push((tensor as Tensor).handle);
   }
 
-  /** Every handle ever stored (for disposal); forgets them. */
+  /**
+   * Every handle ever stored (for disposal); forgets them, so a backend used again after
+   * `dispose()` uploads its weights anew instead of reading released handles.
+   */
   drain(): unknown[] {
+    this.map = new WeakMap<FloatArray, Map<string, unknown>>();
     this.computed = new WeakMap<object, Map<string, unknown>>();
     return [...new Set(this.all.splice(0, this.all.length))];
   }
