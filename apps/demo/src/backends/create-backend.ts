@@ -57,8 +57,7 @@ async function webgpuMissing(): Promise<string | null> {
 
 /** Why WebGL is unavailable in this worker, or `null`. */
 function webglMissing(): string | null {
-  if (typeof OffscreenCanvas === 'undefined')
-    return 'no OffscreenCanvas in workers, so no WebGL';
+  if (typeof OffscreenCanvas === 'undefined') return 'no OffscreenCanvas in workers, so no WebGL';
   const canvas = new OffscreenCanvas(1, 1);
   return canvas.getContext('webgl2') || canvas.getContext('webgl')
     ? null

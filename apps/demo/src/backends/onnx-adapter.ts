@@ -17,7 +17,7 @@ const modules = new Map<OrtKind, Promise<OrtWeb>>();
 function bundle(kind: OrtKind): Promise<OrtWeb> {
   if (kind === 'wasm') return import('onnxruntime-web/wasm');
   // Only the `all` bundle carries the legacy WebGL provider.
-  if (kind === 'webgl') return import('onnxruntime-web/all') as Promise<OrtWeb>;
+  if (kind === 'webgl') return import('onnxruntime-web/all');
   return import('onnxruntime-web');
 }
 
