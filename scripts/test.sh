@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: install what a fresh machine lacks (Debian packages, pnpm), install
-# dependencies, then typecheck, lint and test every package, and run the release checks.
+# dependencies, then typecheck, lint, check formatting and test every package, and run the release
+# checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ONNXRUNTIME_NODE_INSTALL=skip
@@ -8,6 +9,7 @@ bash scripts/install-system-deps.sh
 pnpm install --frozen-lockfile
 pnpm typecheck
 pnpm lint
+pnpm format:check
 
 # Every package's vitest run; the closing line adds up their counts.
 log="$(mktemp)"

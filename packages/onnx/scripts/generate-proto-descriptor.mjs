@@ -4,7 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 
 const here = new URL('../src/proto/', import.meta.url);
-const root = protobuf.parse(readFileSync(new URL('onnx.proto', here), 'utf8'), { keepCase: true }).root;
+const root = protobuf.parse(readFileSync(new URL('onnx.proto', here), 'utf8'), {
+  keepCase: true,
+}).root;
 const json = JSON.stringify(root.toJSON(), null, 1);
 writeFileSync(
   new URL('onnx-descriptor.ts', here),

@@ -1,6 +1,13 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { ReferenceBackend, TfjsBackend, explain, fromLayersModel, loadGraph, predict } from '@biasprop/tfjs';
+import {
+  ReferenceBackend,
+  TfjsBackend,
+  explain,
+  fromLayersModel,
+  loadGraph,
+  predict,
+} from '@biasprop/tfjs';
 import type { IRGraph } from '@biasprop/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -23,7 +30,8 @@ beforeAll(async () => {
 describe('nsfwjs MobileNetV2 LayersModel', () => {
   it('imports: BatchNorms folded, ReLU6 as clip, depthwise convs, residual adds, Softmax removed', () => {
     const classes = new Set(model.layers.map((l) => l.getClassName()));
-    for (const c of ['BatchNormalization', 'DepthwiseConv2D', 'Add', 'ReLU', 'ZeroPadding2D']) expect(classes).toContain(c);
+    for (const c of ['BatchNormalization', 'DepthwiseConv2D', 'Add', 'ReLU', 'ZeroPadding2D'])
+      expect(classes).toContain(c);
     expect(graph.nodes.filter((n) => n.op === 'batchNorm')).toHaveLength(0);
     expect(graph.nodes.some((n) => n.op === 'conv2d' && n.attrs.groups !== 1)).toBe(true);
     expect(graph.nodes.some((n) => n.op === 'clip' && n.attrs.max === 6)).toBe(true);
@@ -34,12 +42,18 @@ describe('nsfwjs MobileNetV2 LayersModel', () => {
   it('the IR forward pass equals model.predict', async () => {
     const raw = fromLayersModel(model, { prepare: false });
     const ours = await predict(raw, x, new ReferenceBackend());
-    const theirs = tf.tidy(() => (model.predict(tf.tensor(x.data, x.shape)) as tf.Tensor).dataSync().slice());
+    const theirs = tf.tidy(() =>
+      (model.predict(tf.tensor(x.data, x.shape)) as tf.Tensor).dataSync().slice(),
+    );
     expect(relativeError(ours.data, theirs)).toBeLessThan(1e-5);
     // The prepared graph (BN folded, softmax removed) gives the same logits as the unfolded import.
     const wasm = await TfjsBackend.create({ backend: 'wasm' });
     const logits = await predict(graph, x, wasm);
-    const unfolded = await predict(fromLayersModel(model, { prepare: { foldBatchNorm: false } }), x, wasm);
+    const unfolded = await predict(
+      fromLayersModel(model, { prepare: { foldBatchNorm: false } }),
+      x,
+      wasm,
+    );
     wasm.dispose();
     await tf.setBackend('cpu');
     expect(relativeError(logits.data, unfolded.data)).toBeLessThan(1e-5);
@@ -54,7 +68,9 @@ describe('nsfwjs MobileNetV2 LayersModel', () => {
       backend.dispose();
       expect(tf.memory().numTensors).toBe(before);
       const d = e.decomposition[0]!;
-      console.log(`[mobilenet_v2 on tfjs-${name}] f=${d.f.toFixed(5)} w·x=${d.wx.toFixed(5)} b=${d.bias.toFixed(5)} completeness residual=${d.completenessResidual.toExponential(2)} BBp residual=${d.bbpResidual.contribution!.toExponential(2)} (${e.timings.attribution!.toFixed(0)} ms)`);
+      console.log(
+        `[mobilenet_v2 on tfjs-${name}] f=${d.f.toFixed(5)} w·x=${d.wx.toFixed(5)} b=${d.bias.toFixed(5)} completeness residual=${d.completenessResidual.toExponential(2)} BBp residual=${d.bbpResidual.contribution!.toExponential(2)} (${e.timings.attribution!.toFixed(0)} ms)`,
+      );
       expect(d.completenessResidual).toBeLessThan(1e-4);
       expect(d.bbpResidual.contribution).toBeLessThan(1e-4);
       results.set(name, e);
@@ -67,7 +83,8 @@ describe('nsfwjs MobileNetV2 LayersModel', () => {
     expect(a!.predicted).toEqual(b!.predicted);
     const [da, db] = [a!.decomposition[0]!, b!.decomposition[0]!];
     const scale = Math.max(Math.abs(da.f), Math.abs(da.wx), Math.abs(da.bias));
-    for (const k of ['f', 'wx', 'bias'] as const) expect(Math.abs(da[k] - db[k]) / scale, k).toBeLessThan(1e-4);
+    for (const k of ['f', 'wx', 'bias'] as const)
+      expect(Math.abs(da[k] - db[k]) / scale, k).toBeLessThan(1e-4);
     // Pixel maps of a 50-layer ReLU6 network differ between float32 backends wherever a
     // pre-activation sits within rounding of a kink (summation order differs): reported, not asserted.
     console.log(

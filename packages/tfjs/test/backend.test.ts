@@ -13,13 +13,26 @@ const RULES = ['contribution', 'weight', 'signed', 'uniform'] as const;
 function trickyCnn(): { graph: IRGraph; x: HostTensor } {
   const r = seeded(21);
   const b = new GraphBuilder('tricky-cnn', [4, 11, 10]);
-  let h = b.conv2d(b.input, randomArray(8 * 2 * 9, r), [8, 2, 3, 3], randomArray(8, r), { pads: [1, 0, 2, 1], groups: 2, strides: [2, 1] });
+  let h = b.conv2d(b.input, randomArray(8 * 2 * 9, r), [8, 2, 3, 3], randomArray(8, r), {
+    pads: [1, 0, 2, 1],
+    groups: 2,
+    strides: [2, 1],
+  });
   h = b.relu(h);
-  h = b.conv2d(h, randomArray(16 * 9, r), [16, 1, 3, 3], randomArray(16, r), { pads: [2, 1, 1, 2], groups: 8, dilations: [2, 1], strides: [1, 2] });
+  h = b.conv2d(h, randomArray(16 * 9, r), [16, 1, 3, 3], randomArray(16, r), {
+    pads: [2, 1, 1, 2],
+    groups: 8,
+    dilations: [2, 1],
+    strides: [1, 2],
+  });
   h = b.maxPool2d(h, [3, 2], { strides: [2, 1], pads: [1, 0, 1, 1], dilations: [1, 2] });
   h = b.leakyRelu(h, 0.1);
   h = b.avgPool2d(h, [2, 2], { strides: [1, 1], pads: [1, 0, 0, 1], countIncludePad: false });
-  h = b.conv2d(h, randomArray(4 * 16 * 4, r), [4, 16, 2, 2], randomArray(4, r), { strides: [2, 2], dilations: [1, 2], pads: [0, 1, 1, 0] });
+  h = b.conv2d(h, randomArray(4 * 16 * 4, r), [4, 16, 2, 2], randomArray(4, r), {
+    strides: [2, 2],
+    dilations: [1, 2],
+    pads: [0, 1, 1, 0],
+  });
   h = b.clip(h, -0.5, 0.5);
   const pre = b.flatten(h);
   const size = b.build().nodes.at(-1)!.shape[0]!;
@@ -36,7 +49,9 @@ function trickyCnn(): { graph: IRGraph; x: HostTensor } {
 function tiedGlobalPool(): { graph: IRGraph; x: HostTensor } {
   const r = seeded(22);
   const b = new GraphBuilder('ties', [2, 5, 5]);
-  let h = b.conv2d(b.input, randomArray(3 * 2 * 4, r), [3, 2, 2, 2], randomArray(3, r), { pads: [1, 1, 0, 0] });
+  let h = b.conv2d(b.input, randomArray(3 * 2 * 4, r), [3, 2, 2, 2], randomArray(3, r), {
+    pads: [1, 1, 0, 0],
+  });
   h = b.globalMaxPool(h);
   h = b.flatten(h);
   b.dense(h, randomArray(3 * 2, r), [3, 2], randomArray(2, r));
@@ -46,8 +61,14 @@ function tiedGlobalPool(): { graph: IRGraph; x: HostTensor } {
 function compare(e: Explanation, ref: Explanation): void {
   expect(relativeError(e.logits.data, ref.logits.data)).toBeLessThan(1e-5);
   expect(relativeError(e.gradient!.data, ref.gradient!.data)).toBeLessThan(1e-4);
-  expect(relativeError(e.integratedGradients!.attribution.data, ref.integratedGradients!.attribution.data)).toBeLessThan(1e-4);
-  for (const rule of RULES) expect(relativeError(e.bbp![rule]!.data, ref.bbp![rule]!.data), rule).toBeLessThan(1e-4);
+  expect(
+    relativeError(
+      e.integratedGradients!.attribution.data,
+      ref.integratedGradients!.attribution.data,
+    ),
+  ).toBeLessThan(1e-4);
+  for (const rule of RULES)
+    expect(relativeError(e.bbp![rule]!.data, ref.bbp![rule]!.data), rule).toBeLessThan(1e-4);
   for (const d of e.decomposition) {
     expect(d.completenessResidual).toBeLessThan(1e-4);
     for (const rule of RULES) expect(d.bbpResidual[rule]).toBeLessThan(1e-4);
@@ -57,35 +78,50 @@ function compare(e: Explanation, ref: Explanation): void {
 for (const name of ['cpu', 'wasm']) {
   const started = await startBackend(name);
   if (started.reason) console.warn(`[tfjs-${name}] skipped: ${started.reason}`);
-  describe.skipIf(!started.backend)(`TfjsBackend on tfjs ${name} against the float64 reference`, () => {
-    const backend = started.backend!;
-    afterAll(() => backend.dispose());
+  describe.skipIf(!started.backend)(
+    `TfjsBackend on tfjs ${name} against the float64 reference`,
+    () => {
+      const backend = started.backend!;
+      afterAll(() => backend.dispose());
 
-    it('reports its name and float32 precision', () => {
-      expect(backend.name).toBe(`tfjs-${name}`);
-      expect(backend.precision).toBe('float32');
-    });
-
-    for (const fixture of [trickyCnn, tiedGlobalPool]) {
-      it(`${fixture.name}: logits, gradient, IG and BBp (all rules) match; completeness holds; no tensor leaks`, async () => {
-        const { graph, x } = fixture();
-        const ref = await explain(graph, x, { backend: new ReferenceBackend(), rules: [...RULES], integratedGradients: { steps: 8 } });
-        await explain(graph, x, { backend, rules: [...RULES], integratedGradients: { steps: 8 } }); // warm: weights uploaded and kept
-        const before = tf.memory().numTensors;
-        const e = await explain(graph, x, { backend, rules: [...RULES], integratedGradients: { steps: 8 } });
-        expect(tf.memory().numTensors).toBe(before);
-        compare(e, ref);
+      it('reports its name and float32 precision', () => {
+        expect(backend.name).toBe(`tfjs-${name}`);
+        expect(backend.precision).toBe('float32');
       });
-    }
 
-    it('dispose() frees the cached weights and filters', async () => {
-      const fresh = await startBackend(name);
-      const { graph, x } = trickyCnn();
-      const before = tf.memory().numTensors;
-      await explain(graph, x, { backend: fresh.backend!, methods: ['gradient', 'bbp'] });
-      expect(tf.memory().numTensors).toBeGreaterThan(before);
-      fresh.backend!.dispose();
-      expect(tf.memory().numTensors).toBe(before);
-    });
-  });
+      for (const fixture of [trickyCnn, tiedGlobalPool]) {
+        it(`${fixture.name}: logits, gradient, IG and BBp (all rules) match; completeness holds; no tensor leaks`, async () => {
+          const { graph, x } = fixture();
+          const ref = await explain(graph, x, {
+            backend: new ReferenceBackend(),
+            rules: [...RULES],
+            integratedGradients: { steps: 8 },
+          });
+          await explain(graph, x, {
+            backend,
+            rules: [...RULES],
+            integratedGradients: { steps: 8 },
+          }); // warm: weights uploaded and kept
+          const before = tf.memory().numTensors;
+          const e = await explain(graph, x, {
+            backend,
+            rules: [...RULES],
+            integratedGradients: { steps: 8 },
+          });
+          expect(tf.memory().numTensors).toBe(before);
+          compare(e, ref);
+        });
+      }
+
+      it('dispose() frees the cached weights and filters', async () => {
+        const fresh = await startBackend(name);
+        const { graph, x } = trickyCnn();
+        const before = tf.memory().numTensors;
+        await explain(graph, x, { backend: fresh.backend!, methods: ['gradient', 'bbp'] });
+        expect(tf.memory().numTensors).toBeGreaterThan(before);
+        fresh.backend!.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+      });
+    },
+  );
 }

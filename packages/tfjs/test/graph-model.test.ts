@@ -2,7 +2,13 @@ import '@tensorflow/tfjs-backend-cpu';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceBackend, UnsupportedOpError, fromGraphModel, loadGraph, predict } from '../src/index.js';
+import {
+  ReferenceBackend,
+  UnsupportedOpError,
+  fromGraphModel,
+  loadGraph,
+  predict,
+} from '../src/index.js';
 import { randomArray, relativeError, seeded } from './helpers/random.js';
 import { attr, TfGraphDef } from './helpers/tf-graph-def.js';
 import { forwardError, inputBatch } from './helpers/tfjs-models.js';
@@ -12,14 +18,22 @@ beforeAll(async () => {
 });
 
 const NHWC = { data_format: attr.s('NHWC') };
-const conv = (strides: number, padding: string, extra: Record<string, ReturnType<typeof attr.s>> = {}) => ({
+const conv = (
+  strides: number,
+  padding: string,
+  extra: Record<string, ReturnType<typeof attr.s>> = {},
+) => ({
   ...NHWC,
   strides: attr.ints([1, strides, strides, 1]),
   dilations: attr.ints([1, 1, 1, 1]),
   padding: attr.s(padding),
   ...extra,
 });
-const fused = (ops: string[], numArgs: number, extra: Record<string, ReturnType<typeof attr.s>> = {}) => ({
+const fused = (
+  ops: string[],
+  numArgs: number,
+  extra: Record<string, ReturnType<typeof attr.s>> = {},
+) => ({
   fused_ops: attr.strings(ops),
   num_args: attr.i(numArgs),
   epsilon: attr.f(0),
@@ -33,19 +47,89 @@ const fused = (ops: string[], numArgs: number, extra: Record<string, ReturnType<
 function convNet(r: () => number): TfGraphDef {
   const g = new TfGraphDef();
   const x = g.placeholder('x', [-1, 11, 10, 2]);
-  let h = g.op('c1', 'Conv2D', [x, g.const('w1', randomArray(3 * 3 * 2 * 4, r), [3, 3, 2, 4])], conv(2, 'SAME'));
+  let h = g.op(
+    'c1',
+    'Conv2D',
+    [x, g.const('w1', randomArray(3 * 3 * 2 * 4, r), [3, 3, 2, 4])],
+    conv(2, 'SAME'),
+  );
   h = g.op('b1', 'BiasAdd', [h, g.const('bias1', randomArray(4, r), [4])], NHWC);
   h = g.op('r1', 'Relu', [h]);
-  h = g.op('fc2', '_FusedConv2D', [h, g.const('w2', randomArray(2 * 2 * 4 * 5, r), [2, 2, 4, 5]), g.const('b2', randomArray(5, r), [5])], { ...conv(1, 'VALID'), ...fused(['BiasAdd', 'Relu6'], 1) });
-  h = g.op('dw3', 'DepthwiseConv2dNative', [h, g.const('w3', randomArray(3 * 3 * 5 * 2, r), [3, 3, 5, 2])], conv(1, 'SAME'));
-  h = g.op('fdw4', 'FusedDepthwiseConv2dNative', [h, g.const('w4', randomArray(3 * 3 * 10, r), [3, 3, 10, 1]), g.const('b4', randomArray(10, r), [10])], { ...conv(2, 'SAME'), ...fused(['BiasAdd', 'Relu'], 1) });
-  h = g.op('mp', 'MaxPool', [h], { ...NHWC, ksize: attr.ints([1, 2, 2, 1]), strides: attr.ints([1, 1, 1, 1]), padding: attr.s('SAME') });
-  h = g.op('ap', 'AvgPool', [h], { ...NHWC, ksize: attr.ints([1, 2, 2, 1]), strides: attr.ints([1, 1, 1, 1]), padding: attr.s('SAME') });
-  h = g.op('fc5', '_FusedConv2D', [h, g.const('w5', randomArray(1 * 1 * 10 * 6, r), [1, 1, 10, 6]), g.const('b5', randomArray(6, r), [6])], { ...conv(1, 'VALID'), ...fused(['BiasAdd', 'LeakyRelu'], 1, { leakyrelu_alpha: attr.f(0.1) }) });
-  h = g.op('fc6', '_FusedConv2D', [h, g.const('w6', randomArray(2 * 2 * 6 * 6, r), [2, 2, 6, 6]), g.const('b6', randomArray(6, r), [6]), g.const('a6', randomArray(6, r), [6])], { ...conv(1, 'SAME'), ...fused(['BiasAdd', 'Prelu'], 2) });
-  h = g.op('ap2', 'AvgPool', [h], { ...NHWC, ksize: attr.ints([1, 2, 2, 1]), strides: attr.ints([1, 1, 1, 1]), padding: attr.s('VALID') });
-  h = g.op('mean', 'Mean', [h, g.const('axes', [1, 2], [2], 'int32')], { keep_dims: attr.b(false) });
-  h = g.op('mm', 'MatMul', [h, g.const('wd', randomArray(6 * 4, r), [6, 4])], { transpose_a: attr.b(false), transpose_b: attr.b(false) });
+  h = g.op(
+    'fc2',
+    '_FusedConv2D',
+    [
+      h,
+      g.const('w2', randomArray(2 * 2 * 4 * 5, r), [2, 2, 4, 5]),
+      g.const('b2', randomArray(5, r), [5]),
+    ],
+    { ...conv(1, 'VALID'), ...fused(['BiasAdd', 'Relu6'], 1) },
+  );
+  h = g.op(
+    'dw3',
+    'DepthwiseConv2dNative',
+    [h, g.const('w3', randomArray(3 * 3 * 5 * 2, r), [3, 3, 5, 2])],
+    conv(1, 'SAME'),
+  );
+  h = g.op(
+    'fdw4',
+    'FusedDepthwiseConv2dNative',
+    [
+      h,
+      g.const('w4', randomArray(3 * 3 * 10, r), [3, 3, 10, 1]),
+      g.const('b4', randomArray(10, r), [10]),
+    ],
+    { ...conv(2, 'SAME'), ...fused(['BiasAdd', 'Relu'], 1) },
+  );
+  h = g.op('mp', 'MaxPool', [h], {
+    ...NHWC,
+    ksize: attr.ints([1, 2, 2, 1]),
+    strides: attr.ints([1, 1, 1, 1]),
+    padding: attr.s('SAME'),
+  });
+  h = g.op('ap', 'AvgPool', [h], {
+    ...NHWC,
+    ksize: attr.ints([1, 2, 2, 1]),
+    strides: attr.ints([1, 1, 1, 1]),
+    padding: attr.s('SAME'),
+  });
+  h = g.op(
+    'fc5',
+    '_FusedConv2D',
+    [
+      h,
+      g.const('w5', randomArray(1 * 1 * 10 * 6, r), [1, 1, 10, 6]),
+      g.const('b5', randomArray(6, r), [6]),
+    ],
+    {
+      ...conv(1, 'VALID'),
+      ...fused(['BiasAdd', 'LeakyRelu'], 1, { leakyrelu_alpha: attr.f(0.1) }),
+    },
+  );
+  h = g.op(
+    'fc6',
+    '_FusedConv2D',
+    [
+      h,
+      g.const('w6', randomArray(2 * 2 * 6 * 6, r), [2, 2, 6, 6]),
+      g.const('b6', randomArray(6, r), [6]),
+      g.const('a6', randomArray(6, r), [6]),
+    ],
+    { ...conv(1, 'SAME'), ...fused(['BiasAdd', 'Prelu'], 2) },
+  );
+  h = g.op('ap2', 'AvgPool', [h], {
+    ...NHWC,
+    ksize: attr.ints([1, 2, 2, 1]),
+    strides: attr.ints([1, 1, 1, 1]),
+    padding: attr.s('VALID'),
+  });
+  h = g.op('mean', 'Mean', [h, g.const('axes', [1, 2], [2], 'int32')], {
+    keep_dims: attr.b(false),
+  });
+  h = g.op('mm', 'MatMul', [h, g.const('wd', randomArray(6 * 4, r), [6, 4])], {
+    transpose_a: attr.b(false),
+    transpose_b: attr.b(false),
+  });
   h = g.op('bd', 'BiasAdd', [h, g.const('bd_b', randomArray(4, r), [4])], NHWC);
   h = g.op('sm', 'Softmax', [h]);
   g.op('Identity', 'Identity', [h]);
@@ -61,8 +145,16 @@ function opsNet(r: () => number): TfGraphDef {
   const g = new TfGraphDef();
   const x = g.placeholder('x', [-1, 6, 7, 3]);
   const p = g.op('pad', 'Pad', [x, g.const('pads', [0, 0, 1, 2, 1, 1, 0, 0], [4, 2], 'int32')]);
-  const a = g.op('ca', 'Conv2D', [p, g.const('wa', randomArray(3 * 3 * 3 * 4, r), [3, 3, 3, 4])], conv(1, 'VALID'));
-  const b = g.op('cb', 'Conv2D', [x, g.const('wb', randomArray(2 * 2 * 3 * 4, r), [2, 2, 3, 4])], { ...conv(1, 'EXPLICIT'), explicit_paddings: attr.ints([0, 0, 1, 1, 0, 1, 0, 0]) });
+  const a = g.op(
+    'ca',
+    'Conv2D',
+    [p, g.const('wa', randomArray(3 * 3 * 3 * 4, r), [3, 3, 3, 4])],
+    conv(1, 'VALID'),
+  );
+  const b = g.op('cb', 'Conv2D', [x, g.const('wb', randomArray(2 * 2 * 3 * 4, r), [2, 2, 3, 4])], {
+    ...conv(1, 'EXPLICIT'),
+    explicit_paddings: attr.ints([0, 0, 1, 1, 0, 1, 0, 0]),
+  });
   let h = g.op('sum', 'AddV2', [a, b]);
   h = g.op('subc', 'Sub', [h, g.const('c1', randomArray(4, r), [4])]);
   h = g.op('mulc', 'Mul', [h, g.const('c2', randomArray(4, r, 2), [1, 1, 1, 4])]);
@@ -74,15 +166,42 @@ function opsNet(r: () => number): TfGraphDef {
   const s4 = g.op('prelu', 'Prelu', [h, g.const('alpha', randomArray(4, r), [4])]);
   const s5 = g.op('lrelu', 'LeakyRelu', [h], { alpha: attr.f(0.3) });
   const s6 = g.op('relu6', 'Relu6', [h]);
-  h = g.op('cat', 'ConcatV2', [s1, s2, s3, s4, s5, s6, g.const('cat_axis', [3], [], 'int32')], { N: attr.i(6) });
-  h = g.op('bn', 'FusedBatchNormV3', [h, g.const('bn_s', randomArray(24, r), [24]), g.const('bn_o', randomArray(24, r), [24]), g.const('bn_m', randomArray(24, r), [24]), g.const('bn_v', randomArray(24, r).map((v) => Math.abs(v) + 0.2), [24])], { epsilon: attr.f(0.001), is_training: attr.b(false), ...NHWC });
-  const m = g.op('mean', 'Mean', [h, g.const('axes', [1, 2], [2], 'int32')], { keep_dims: attr.b(true) });
+  h = g.op('cat', 'ConcatV2', [s1, s2, s3, s4, s5, s6, g.const('cat_axis', [3], [], 'int32')], {
+    N: attr.i(6),
+  });
+  h = g.op(
+    'bn',
+    'FusedBatchNormV3',
+    [
+      h,
+      g.const('bn_s', randomArray(24, r), [24]),
+      g.const('bn_o', randomArray(24, r), [24]),
+      g.const('bn_m', randomArray(24, r), [24]),
+      g.const(
+        'bn_v',
+        randomArray(24, r).map((v) => Math.abs(v) + 0.2),
+        [24],
+      ),
+    ],
+    { epsilon: attr.f(0.001), is_training: attr.b(false), ...NHWC },
+  );
+  const m = g.op('mean', 'Mean', [h, g.const('axes', [1, 2], [2], 'int32')], {
+    keep_dims: attr.b(true),
+  });
   h = g.op('cat2', 'ConcatV2', [m, m, g.const('cat2_axis', [-1], [], 'int32')], { N: attr.i(2) });
   h = g.op('flat', 'Reshape', [h, g.const('shape', [-1, 48], [2], 'int32')]);
-  h = g.op('fmm', '_FusedMatMul', [h, g.const('w7', randomArray(48 * 8, r), [48, 8]), g.const('b7', randomArray(8, r), [8])], { transpose_a: attr.b(false), transpose_b: attr.b(false), ...fused(['BiasAdd', 'Relu'], 1) });
+  h = g.op(
+    'fmm',
+    '_FusedMatMul',
+    [h, g.const('w7', randomArray(48 * 8, r), [48, 8]), g.const('b7', randomArray(8, r), [8])],
+    { transpose_a: attr.b(false), transpose_b: attr.b(false), ...fused(['BiasAdd', 'Relu'], 1) },
+  );
   h = g.op('exp', 'ExpandDims', [h, g.const('ax', [1], [], 'int32')]);
   h = g.op('sq', 'Squeeze', [h], { squeeze_dims: attr.ints([1]) });
-  h = g.op('mmt', 'MatMul', [h, g.const('w8', randomArray(3 * 8, r), [3, 8])], { transpose_a: attr.b(false), transpose_b: attr.b(true) });
+  h = g.op('mmt', 'MatMul', [h, g.const('w8', randomArray(3 * 8, r), [3, 8])], {
+    transpose_a: attr.b(false),
+    transpose_b: attr.b(true),
+  });
   g.op('out', 'Identity', [h]);
   return g;
 }
@@ -113,17 +232,30 @@ describe('fromGraphModel: forward pass equals GraphModel.predict (graphs written
   it('_FusedConv2D with FusedBatchNorm (which tfjs itself cannot execute) equals Conv2D + FusedBatchNormV3', async () => {
     const r = seeded(15);
     const w = randomArray(3 * 3 * 2 * 3, r);
-    const stats = [randomArray(3, r), randomArray(3, r), randomArray(3, r), randomArray(3, r).map((v) => Math.abs(v) + 0.2)];
+    const stats = [
+      randomArray(3, r),
+      randomArray(3, r),
+      randomArray(3, r),
+      randomArray(3, r).map((v) => Math.abs(v) + 0.2),
+    ];
     const make = (fusedBn: boolean) => {
       const g = new TfGraphDef();
       const x = g.placeholder('x', [-1, 5, 5, 2]);
       const consts = stats.map((s, i) => g.const(`bn${i}`, s, [3]));
       const wn = g.const('w', w, [3, 3, 2, 3]);
       let h: string;
-      if (fusedBn) h = g.op('c', '_FusedConv2D', [x, wn, ...consts], { ...conv(1, 'SAME'), ...fused(['FusedBatchNorm', 'Relu'], 4, { epsilon: attr.f(0.001) }) });
+      if (fusedBn)
+        h = g.op('c', '_FusedConv2D', [x, wn, ...consts], {
+          ...conv(1, 'SAME'),
+          ...fused(['FusedBatchNorm', 'Relu'], 4, { epsilon: attr.f(0.001) }),
+        });
       else {
         h = g.op('c', 'Conv2D', [x, wn], conv(1, 'SAME'));
-        h = g.op('bn', 'FusedBatchNormV3', [h, ...consts], { epsilon: attr.f(0.001), is_training: attr.b(false), ...NHWC });
+        h = g.op('bn', 'FusedBatchNormV3', [h, ...consts], {
+          epsilon: attr.f(0.001),
+          is_training: attr.b(false),
+          ...NHWC,
+        });
         h = g.op('relu', 'Relu', [h]);
       }
       g.op('out', 'Identity', [h]);

@@ -20,7 +20,12 @@ function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel): void {
   src.forEach((l, i) => dst[i]!.setWeights(l.getWeights()));
 }
 
-async function explainBoth(a: IRGraph, b: IRGraph, x: HostTensor, backend: Backend): Promise<[Explanation, Explanation]> {
+async function explainBoth(
+  a: IRGraph,
+  b: IRGraph,
+  x: HostTensor,
+  backend: Backend,
+): Promise<[Explanation, Explanation]> {
   const opts = { backend, rules: [...RULES], integratedGradients: { steps: 16 } };
   return [await explain(a, x, opts), await explain(b, x, opts)];
 }
@@ -28,11 +33,16 @@ async function explainBoth(a: IRGraph, b: IRGraph, x: HostTensor, backend: Backe
 function expectSame(a: Explanation, b: Explanation, tol: number): void {
   expect(relativeError(a.logits.data, b.logits.data)).toBeLessThan(tol);
   expect(relativeError(a.gradient!.data, b.gradient!.data)).toBeLessThan(tol);
-  expect(relativeError(a.integratedGradients!.attribution.data, b.integratedGradients!.attribution.data)).toBeLessThan(tol);
-  for (const r of RULES) expect(relativeError(a.bbp![r]!.data, b.bbp![r]!.data), r).toBeLessThan(tol);
+  expect(
+    relativeError(a.integratedGradients!.attribution.data, b.integratedGradients!.attribution.data),
+  ).toBeLessThan(tol);
+  for (const r of RULES)
+    expect(relativeError(a.bbp![r]!.data, b.bbp![r]!.data), r).toBeLessThan(tol);
   // The paper's per-layer bias breakdown is invariant too.
   expect(a.layers.length).toBe(b.layers.length);
-  a.layers.forEach((l, i) => expect(relativeError(l.values, b.layers[i]!.values), l.layer).toBeLessThan(tol));
+  a.layers.forEach((l, i) =>
+    expect(relativeError(l.values, b.layers[i]!.values), l.layer).toBeLessThan(tol),
+  );
 }
 
 const backends: [string, () => Promise<Backend>, number][] = [
@@ -65,7 +75,12 @@ describe.each(backends)('invariances on %s', (_label, create, tol) => {
     randomizeWeights(fused, 31);
     copyWeights(fused, split);
     const backend = await create();
-    const [a, b] = await explainBoth(fromLayersModel(fused), fromLayersModel(split), inputBatch([7, 7, 2], 2, 32), backend);
+    const [a, b] = await explainBoth(
+      fromLayersModel(fused),
+      fromLayersModel(split),
+      inputBatch([7, 7, 2], 2, 32),
+      backend,
+    );
     await backend.dispose();
     expectSame(a, b, tol);
   });

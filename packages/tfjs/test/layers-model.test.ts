@@ -10,7 +10,11 @@ beforeAll(async () => {
 });
 
 /** Builds, randomizes and checks one model: the IR forward (raw and prepared) equals model.predict. */
-async function expectSameForward(model: tfl.LayersModel, seed: number, opts: { prepared?: boolean } = {}) {
+async function expectSameForward(
+  model: tfl.LayersModel,
+  seed: number,
+  opts: { prepared?: boolean } = {},
+) {
   randomizeWeights(model, seed);
   const shape = model.inputs[0]!.shape.slice(1) as number[];
   const x = inputBatch(shape, 3, seed + 1);
@@ -33,7 +37,13 @@ describe('fromLayersModel: forward pass equals model.predict', () => {
         tfl.layers.conv2d({ filters: 5, kernelSize: [3, 2], strides: 2, padding: 'same' }),
         tfl.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
         tfl.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
-        tfl.layers.conv2d({ filters: 3, kernelSize: 2, dilationRate: 2, padding: 'same', useBias: false }),
+        tfl.layers.conv2d({
+          filters: 3,
+          kernelSize: 2,
+          dilationRate: 2,
+          padding: 'same',
+          useBias: false,
+        }),
         tfl.layers.maxPooling2d({ poolSize: [2, 1] }),
         tfl.layers.averagePooling2d({ poolSize: 1 }),
         tfl.layers.flatten(),
@@ -48,10 +58,22 @@ describe('fromLayersModel: forward pass equals model.predict', () => {
   it('DepthwiseConv2D (multiplier 2, dilation), SeparableConv2D, BatchNormalization, ReLU6, GlobalAveragePooling2D', async () => {
     const m = tfl.sequential({
       layers: [
-        tfl.layers.depthwiseConv2d({ inputShape: [8, 8, 3], kernelSize: 3, depthMultiplier: 2, padding: 'same', dilationRate: 2 }),
+        tfl.layers.depthwiseConv2d({
+          inputShape: [8, 8, 3],
+          kernelSize: 3,
+          depthMultiplier: 2,
+          padding: 'same',
+          dilationRate: 2,
+        }),
         tfl.layers.batchNormalization(),
         tfl.layers.reLU({ maxValue: 6 }),
-        tfl.layers.separableConv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu6' }),
+        tfl.layers.separableConv2d({
+          filters: 4,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          activation: 'relu6',
+        }),
         tfl.layers.depthwiseConv2d({ kernelSize: 2, activation: 'tanh', useBias: true }),
         tfl.layers.batchNormalization({ center: false }),
         tfl.layers.globalAveragePooling2d({}),
@@ -67,17 +89,23 @@ describe('fromLayersModel: forward pass equals model.predict', () => {
 
   it('functional: residual Add, Average, Concatenate, BN not after a conv, GlobalMaxPooling2D, final Softmax', async () => {
     const input = tfl.input({ shape: [6, 6, 3] });
-    const c1 = tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(input) as tfl.SymbolicTensor;
+    const c1 = tfl.layers
+      .conv2d({ filters: 4, kernelSize: 3, padding: 'same' })
+      .apply(input) as tfl.SymbolicTensor;
     const b1 = tfl.layers.batchNormalization().apply(c1) as tfl.SymbolicTensor;
     const r1 = tfl.layers.reLU().apply(b1) as tfl.SymbolicTensor;
-    const c2 = tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(r1) as tfl.SymbolicTensor;
+    const c2 = tfl.layers
+      .conv2d({ filters: 4, kernelSize: 3, padding: 'same' })
+      .apply(r1) as tfl.SymbolicTensor;
     const add = tfl.layers.add().apply([c1, c2]) as tfl.SymbolicTensor;
     // tfjs-layers 4.22 has no Subtract layer to build with; the importer's Subtract is the same add node with coefficients [1, -1].
     const avg = tfl.layers.average().apply([add, r1, c2]) as tfl.SymbolicTensor;
     const bn2 = tfl.layers.batchNormalization().apply(avg) as tfl.SymbolicTensor;
     const cat = tfl.layers.concatenate({ axis: -1 }).apply([bn2, input]) as tfl.SymbolicTensor;
     const gmp = tfl.layers.globalMaxPooling2d({}).apply(cat) as tfl.SymbolicTensor;
-    const out = tfl.layers.dense({ units: 5, activation: 'softmax' }).apply(gmp) as tfl.SymbolicTensor;
+    const out = tfl.layers
+      .dense({ units: 5, activation: 'softmax' })
+      .apply(gmp) as tfl.SymbolicTensor;
     const m = tfl.model({ inputs: input, outputs: out });
     await expectSameForward(m, 3, { prepared: false });
     const prepared = fromLayersModel(m);
@@ -112,7 +140,12 @@ describe('fromLayersModel: forward pass equals model.predict', () => {
     const m = tfl.sequential({
       layers: [
         tfl.layers.reshape({ inputShape: [24], targetShape: [4, 3, 2] }),
-        tfl.layers.zeroPadding2d({ padding: [[1, 2], [0, 1]] }),
+        tfl.layers.zeroPadding2d({
+          padding: [
+            [1, 2],
+            [0, 1],
+          ],
+        }),
         tfl.layers.conv2d({ filters: 3, kernelSize: 2 }),
         tfl.layers.permute({ dims: [2, 1, 3] }),
         tfl.layers.conv2d({ filters: 2, kernelSize: 1 }),
@@ -126,9 +159,17 @@ describe('fromLayersModel: forward pass equals model.predict', () => {
 
   it('nested functional and Sequential models used as layers', async () => {
     const innerIn = tfl.input({ shape: [6, 6, 2] });
-    const ic = tfl.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(innerIn) as tfl.SymbolicTensor;
+    const ic = tfl.layers
+      .conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' })
+      .apply(innerIn) as tfl.SymbolicTensor;
     const inner = tfl.model({ inputs: innerIn, outputs: ic, name: 'inner' });
-    const seq = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [6, 6, 3] }), tfl.layers.dense({ units: 4, activation: 'relu' })], name: 'head' });
+    const seq = tfl.sequential({
+      layers: [
+        tfl.layers.flatten({ inputShape: [6, 6, 3] }),
+        tfl.layers.dense({ units: 4, activation: 'relu' }),
+      ],
+      name: 'head',
+    });
     const x = tfl.input({ shape: [6, 6, 2] });
     const y = seq.apply(inner.apply(x)) as tfl.SymbolicTensor;
     const z = tfl.layers.dense({ units: 2 }).apply(y) as tfl.SymbolicTensor;
@@ -139,7 +180,14 @@ describe('fromLayersModel: forward pass equals model.predict', () => {
 
 describe('fromLayersModel: errors', () => {
   it('an unsupported layer names its class, its name and the model', () => {
-    const m = tfl.sequential({ layers: [tfl.layers.upSampling2d({ inputShape: [4, 4, 1], name: 'up' }), tfl.layers.flatten(), tfl.layers.dense({ units: 2 })], name: 'upsampler' });
+    const m = tfl.sequential({
+      layers: [
+        tfl.layers.upSampling2d({ inputShape: [4, 4, 1], name: 'up' }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 2 }),
+      ],
+      name: 'upsampler',
+    });
     let err: unknown;
     try {
       fromLayersModel(m);
@@ -153,7 +201,10 @@ describe('fromLayersModel: errors', () => {
   });
 
   it('an unsupported fused activation is named too', () => {
-    const m = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2, activation: 'swish', name: 'fc' })], name: 'swishy' });
+    const m = tfl.sequential({
+      layers: [tfl.layers.dense({ inputShape: [3], units: 2, activation: 'swish', name: 'fc' })],
+      name: 'swishy',
+    });
     expect(() => fromLayersModel(m)).toThrow(/swish.*'fc'.*swishy/);
   });
 });

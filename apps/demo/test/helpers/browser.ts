@@ -26,7 +26,9 @@ export async function launchChromium(webgpu = false): Promise<Browser> {
     headless: false,
     // WebGPU on Linux needs the unsafe flag; SwiftShader's Vulkan gives it an adapter without a GPU.
     args: chromiumArgs(
-      webgpu ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader'] : [],
+      webgpu
+        ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader']
+        : [],
     ),
   });
 }

@@ -2,10 +2,15 @@
 import * as ort from 'onnxruntime-node';
 
 /** Runs a model with ONNX Runtime (CPU) on one float32 input; returns the first output. */
-export async function runOrt(bytes: Uint8Array, input: { name: string; data: ArrayLike<number>; dims: readonly number[] }): Promise<{ data: Float64Array; dims: number[] }> {
+export async function runOrt(
+  bytes: Uint8Array,
+  input: { name: string; data: ArrayLike<number>; dims: readonly number[] },
+): Promise<{ data: Float64Array; dims: number[] }> {
   const session = await ort.InferenceSession.create(bytes);
   try {
-    const feeds = { [input.name]: new ort.Tensor('float32', Float32Array.from(input.data), [...input.dims]) };
+    const feeds = {
+      [input.name]: new ort.Tensor('float32', Float32Array.from(input.data), [...input.dims]),
+    };
     const out = await session.run(feeds);
     const t = out[session.outputNames[0]!]!;
     return { data: Float64Array.from(t.data as Float32Array), dims: [...t.dims] };

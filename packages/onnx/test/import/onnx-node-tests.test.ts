@@ -4,7 +4,13 @@
 // importer treats initializers that are also graph inputs as constants).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BiaspropError, decodeModel, decodeTensor, fromOnnxModel, predict } from '../../src/index.js';
+import {
+  BiaspropError,
+  decodeModel,
+  decodeTensor,
+  fromOnnxModel,
+  predict,
+} from '../../src/index.js';
 import type { IRGraph, ModelProto } from '../../src/index.js';
 import { tensorFromProto } from '../../src/import/const-tensor.js';
 import { relativeError } from './compare.js';
@@ -13,7 +19,8 @@ const NODE_DIR = '/usr/share/libonnx-testdata/data/node';
 
 /** Rank-1 node tests get past the importer only when a caller forces a shape; nothing else to check. */
 function validateInput(graph: IRGraph): void {
-  if (graph.input.shape.length === 0) throw new BiaspropError('INVALID_INPUT', `model '${graph.name}': no per-example axes`);
+  if (graph.input.shape.length === 0)
+    throw new BiaspropError('INVALID_INPUT', `model '${graph.name}': no per-example axes`);
 }
 
 /** Node tests run, one per supported op feature. */
@@ -144,11 +151,13 @@ const OPSET_RAISED: Readonly<Record<string, string>> = {
 };
 
 const RANK1 = 'rank-1 input: with axis 0 as the batch axis an example has no features';
-const BATCH_CONST = 'the second operand has the full shape including axis 0, so as a constant it would differ per example';
+const BATCH_CONST =
+  'the second operand has the full shape including axis 0, so as a constant it would differ per example';
 const BATCH_AXIS = 'operates on the batch axis (axis 0), which the importer refuses by design';
 const NOT_FLOAT = 'non-float input';
 const ONE_D = 'only 1-D and 2-D convolution and pooling are supported';
-const EXPANDED = "function-expanded form uses ReduceMax/Exp/ReduceSum/Log, which are not supported ops";
+const EXPANDED =
+  'function-expanded form uses ReduceMax/Exp/ReduceSum/Log, which are not supported ops';
 
 /** Node tests of supported ops (or their neighbours) that are not run, with the reason. */
 const EXCLUDED: Readonly<Record<string, string>> = {
@@ -172,7 +181,8 @@ const EXCLUDED: Readonly<Record<string, string>> = {
   test_clip_default_int8_min: NOT_FLOAT,
   test_edge_pad: `${NOT_FLOAT}, and edge padding is not supported`,
   test_reflect_pad: `${NOT_FLOAT}, and reflect padding is not supported`,
-  test_constant_pad: 'nonzero pad value 1.2: refused by design (only zero padding is linear with no constant term)',
+  test_constant_pad:
+    'nonzero pad value 1.2: refused by design (only zero padding is linear with no constant term)',
   test_sub_example: RANK1,
   test_mul_example: RANK1,
   test_div_example: RANK1,
@@ -189,8 +199,10 @@ const EXCLUDED: Readonly<Record<string, string>> = {
   test_dropout_default_old: RANK1,
   test_concat_1d_axis_0: RANK1,
   test_concat_1d_axis_negative_1: RANK1,
-  test_concat_2d_axis_0: 'Concat of the input with a constant (the second input becomes an initializer) is not supported',
-  test_concat_2d_axis_1: 'Concat of the input with a constant (the second input becomes an initializer) is not supported',
+  test_concat_2d_axis_0:
+    'Concat of the input with a constant (the second input becomes an initializer) is not supported',
+  test_concat_2d_axis_1:
+    'Concat of the input with a constant (the second input becomes an initializer) is not supported',
   test_concat_2d_axis_negative_1: 'Concat of the input with a constant is not supported',
   test_concat_2d_axis_negative_2: 'Concat of the input with a constant is not supported',
   test_concat_3d_axis_0: 'Concat of the input with a constant is not supported',
@@ -216,7 +228,8 @@ const EXCLUDED: Readonly<Record<string, string>> = {
   test_transpose_all_permutations_5: BATCH_AXIS,
   test_squeeze: BATCH_AXIS,
   test_unsqueeze_axis_0: BATCH_AXIS,
-  test_softmax_axis_0: 'softmax over a non-last axis (only a final softmax over the last axis is supported)',
+  test_softmax_axis_0:
+    'softmax over a non-last axis (only a final softmax over the last axis is supported)',
   test_softmax_axis_1: 'softmax over a non-last axis',
   test_logsoftmax_axis_0: 'log-softmax over a non-last axis',
   test_logsoftmax_axis_1: 'log-softmax over a non-last axis',
@@ -245,8 +258,10 @@ const EXCLUDED: Readonly<Record<string, string>> = {
   test_constant: 'no graph input (the output is a constant)',
   test_identity_opt: 'optional type input',
   test_identity_sequence: 'sequence type input',
-  test_cast_FLOAT_to_FLOAT16: 'Cast to float16 rounds the values: refused for input-dependent tensors',
-  test_cast_DOUBLE_to_FLOAT16: 'Cast to float16 rounds the values: refused for input-dependent tensors',
+  test_cast_FLOAT_to_FLOAT16:
+    'Cast to float16 rounds the values: refused for input-dependent tensors',
+  test_cast_DOUBLE_to_FLOAT16:
+    'Cast to float16 rounds the values: refused for input-dependent tensors',
   test_cast_FLOAT_to_BFLOAT16: 'bfloat16',
   test_cast_BFLOAT16_to_FLOAT: 'bfloat16',
   test_cast_FLOAT_to_STRING: 'string type',
@@ -258,16 +273,23 @@ function modelOf(test: string): ModelProto {
   const dir = `${NODE_DIR}/${test}`;
   const model = decodeModel(readFileSync(`${dir}/model.onnx`));
   const g = model.graph!;
-  const inputs = readdirSync(`${dir}/test_data_set_0`).filter((f) => /^input_\d+\.pb$/.test(f)).sort();
+  const inputs = readdirSync(`${dir}/test_data_set_0`)
+    .filter((f) => /^input_\d+\.pb$/.test(f))
+    .sort();
   // Inputs after the first hold weights: they become initializers (and stay graph inputs).
-  const weights = inputs.slice(1).map((f, i) => ({ ...decodeTensor(readFileSync(`${dir}/test_data_set_0/${f}`)), name: g.input![i + 1]!.name }));
+  const weights = inputs.slice(1).map((f, i) => ({
+    ...decodeTensor(readFileSync(`${dir}/test_data_set_0/${f}`)),
+    name: g.input![i + 1]!.name,
+  }));
   g.initializer = [...(g.initializer ?? []), ...weights];
   if (OPSET_RAISED[test]) model.opset_import = [{ domain: '', version: 9 }];
   return model;
 }
 
 function tensorFile(test: string, file: string): { data: Float64Array; shape: number[] } {
-  const t = tensorFromProto(decodeTensor(readFileSync(`${NODE_DIR}/${test}/test_data_set_0/${file}`)));
+  const t = tensorFromProto(
+    decodeTensor(readFileSync(`${NODE_DIR}/${test}/test_data_set_0/${file}`)),
+  );
   return { data: t.data, shape: [...t.shape] };
 }
 
@@ -281,14 +303,20 @@ describe('ONNX backend node tests (libonnx-testdata) through the importer', () =
 
   it('every listed test exists, and no test is both run and excluded', () => {
     for (const t of [...RUN, ...Object.keys(EXCLUDED)]) {
-      expect(existsSync(`${NODE_DIR}/${t}/model.onnx`), `${t} is missing: install libonnx-testdata`).toBe(true);
+      expect(
+        existsSync(`${NODE_DIR}/${t}/model.onnx`),
+        `${t} is missing: install libonnx-testdata`,
+      ).toBe(true);
     }
     expect(RUN.filter((t) => t in EXCLUDED)).toEqual([]);
   });
 
   it('every excluded test is refused with a clear error', () => {
     for (const test of Object.keys(EXCLUDED)) {
-      expect(existsSync(`${NODE_DIR}/${test}/model.onnx`), `${NODE_DIR}/${test} is missing: install libonnx-testdata`).toBe(true);
+      expect(
+        existsSync(`${NODE_DIR}/${test}/model.onnx`),
+        `${NODE_DIR}/${test} is missing: install libonnx-testdata`,
+      ).toBe(true);
       let error: unknown;
       try {
         const graph = fromOnnxModel(modelOf(test), { name: test, prepare: false });
@@ -304,7 +332,10 @@ describe('ONNX backend node tests (libonnx-testdata) through the importer', () =
 
   for (const test of RUN) {
     it(test, async () => {
-      expect(existsSync(`${NODE_DIR}/${test}`), `${NODE_DIR}/${test} is missing: install libonnx-testdata`).toBe(true);
+      expect(
+        existsSync(`${NODE_DIR}/${test}`),
+        `${NODE_DIR}/${test} is missing: install libonnx-testdata`,
+      ).toBe(true);
       // prepare: false keeps a final Softmax, so its output can be compared.
       const graph = fromOnnxModel(modelOf(test), { name: test, prepare: false });
       const expected = tensorFile(test, 'output_0.pb');
@@ -314,4 +345,3 @@ describe('ONNX backend node tests (libonnx-testdata) through the importer', () =
     });
   }
 });
-

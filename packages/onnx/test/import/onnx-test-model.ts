@@ -1,9 +1,21 @@
 // A tiny typed helper that builds ONNX models for the importer tests (test-only; not published).
-import type { AttributeProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../../src/proto/onnx-proto.js';
+import type {
+  AttributeProto,
+  ModelProto,
+  NodeProto,
+  TensorProto,
+  ValueInfoProto,
+} from '../../src/proto/onnx-proto.js';
 import { AttributeType, TensorDataType, encodeModel } from '../../src/proto/onnx-proto.js';
 
 /** An attribute value: integers and integer lists become INT(S); wrap floats with {@link f} / {@link fs}. */
-export type AttrInput = number | readonly number[] | string | { readonly f: number } | { readonly fs: readonly number[] } | { readonly t: TensorProto };
+export type AttrInput =
+  | number
+  | readonly number[]
+  | string
+  | { readonly f: number }
+  | { readonly fs: readonly number[] }
+  | { readonly t: TensorProto };
 
 /** A float attribute. */
 export const f = (v: number): { f: number } => ({ f: v });
@@ -12,7 +24,8 @@ export const fs = (v: readonly number[]): { fs: readonly number[] } => ({ fs: v 
 
 function attribute(name: string, v: AttrInput): AttributeProto {
   if (typeof v === 'number') return { name, type: AttributeType.INT, i: v };
-  if (typeof v === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(v) };
+  if (typeof v === 'string')
+    return { name, type: AttributeType.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) return { name, type: AttributeType.INTS, ints: [...(v as number[])] };
   if ('f' in v) return { name, type: AttributeType.FLOAT, f: v.f };
   if ('fs' in v) return { name, type: AttributeType.FLOATS, floats: [...v.fs] };
@@ -20,13 +33,21 @@ function attribute(name: string, v: AttrInput): AttributeProto {
 }
 
 /** A float32 tensor stored as raw little-endian bytes (as exporters write it). */
-export function floatTensor(name: string, dims: readonly number[], data: ArrayLike<number>): TensorProto {
+export function floatTensor(
+  name: string,
+  dims: readonly number[],
+  data: ArrayLike<number>,
+): TensorProto {
   const raw = new Uint8Array(new Float32Array(Array.from(data)).buffer);
   return { name, dims: [...dims], data_type: TensorDataType.FLOAT, raw_data: raw };
 }
 
 /** An int64 tensor (shapes, axes). */
-export function intTensor(name: string, dims: readonly number[], data: readonly number[]): TensorProto {
+export function intTensor(
+  name: string,
+  dims: readonly number[],
+  data: readonly number[],
+): TensorProto {
   return { name, dims: [...dims], data_type: TensorDataType.INT64, int64_data: [...data] };
 }
 
@@ -36,7 +57,13 @@ function valueInfo(name: string, dims: readonly (number | string)[] | undefined)
     type: {
       tensor_type: {
         elem_type: TensorDataType.FLOAT,
-        ...(dims ? { shape: { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } : {}),
+        ...(dims
+          ? {
+              shape: {
+                dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })),
+              },
+            }
+          : {}),
       },
     },
   };
@@ -110,7 +137,13 @@ export class OnnxTestModel {
   }
 
   /** Adds a node and returns its first output (more outputs with `outputs`). */
-  node(op: string, inputs: readonly string[], attrs: Record<string, AttrInput> = {}, outputs = 1, name?: string): string {
+  node(
+    op: string,
+    inputs: readonly string[],
+    attrs: Record<string, AttrInput> = {},
+    outputs = 1,
+    name?: string,
+  ): string {
     const base = name ?? `${op.toLowerCase()}_${this.counter++}`;
     const outs = Array.from({ length: outputs }, (_, i) => (i === 0 ? base : `${base}_out${i}`));
     this.nodes.push({
@@ -133,7 +166,13 @@ export class OnnxTestModel {
       ir_version: 8,
       opset_import: [{ domain: '', version: this.opset }],
       producer_name: 'biasprop-tests',
-      graph: { name: this.name, node: this.nodes, initializer: this.inits, input: this.inputs, output: this.outputs },
+      graph: {
+        name: this.name,
+        node: this.nodes,
+        initializer: this.inits,
+        input: this.inputs,
+        output: this.outputs,
+      },
     };
   }
 

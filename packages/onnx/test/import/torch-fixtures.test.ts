@@ -18,7 +18,10 @@ interface NetRecord {
 }
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
-const record = JSON.parse(readFileSync(`${FIXTURES}torch-outputs.json`, 'utf8')) as { torch: string; nets: Record<string, NetRecord> };
+const record = JSON.parse(readFileSync(`${FIXTURES}torch-outputs.json`, 'utf8')) as {
+  torch: string;
+  nets: Record<string, NetRecord>;
+};
 const RULES = ['contribution', 'weight', 'signed', 'uniform'] as const;
 
 /**
@@ -29,7 +32,12 @@ const RULES = ['contribution', 'weight', 'signed', 'uniform'] as const;
  * `residual` has ordinary statistics: the exporter folds in float32, so its weights differ from
  * the float64 fold by float32 rounding (about 1e-7 relative here); we allow 1e-6.
  */
-const FOLD_TOLERANCE: Readonly<Record<string, number>> = { conv_bn_pool: 1e-9, depthwise_relu6: 1e-9, avgpool_hardtanh: 1e-9, residual: 1e-6 };
+const FOLD_TOLERANCE: Readonly<Record<string, number>> = {
+  conv_bn_pool: 1e-9,
+  depthwise_relu6: 1e-9,
+  avgpool_hardtanh: 1e-9,
+  residual: 1e-6,
+};
 
 const path = (net: string, variant: 'folded' | 'bn'): string => `${FIXTURES}${net}.${variant}.onnx`;
 
@@ -37,13 +45,18 @@ function inputOf(net: NetRecord): { data: Float64Array; shape: number[] } {
   return { data: Float64Array.from(net.input), shape: [net.batch, ...net.inputShape] };
 }
 
-async function attributions(graph: IRGraph, net: NetRecord, target: Target[]): Promise<Explanation> {
+async function attributions(
+  graph: IRGraph,
+  net: NetRecord,
+  target: Target[],
+): Promise<Explanation> {
   return explain(graph, inputOf(net), { methods: ['gradient', 'bbp'], rules: [...RULES], target });
 }
 
 function expectClose(a: Explanation, b: Explanation, tol: number): void {
   expect(relativeError(a.gradient!.data, b.gradient!.data)).toBeLessThanOrEqual(tol);
-  for (const r of RULES) expect(relativeError(a.bbp![r]!.data, b.bbp![r]!.data), r).toBeLessThanOrEqual(tol);
+  for (const r of RULES)
+    expect(relativeError(a.bbp![r]!.data, b.bbp![r]!.data), r).toBeLessThanOrEqual(tol);
 }
 
 describe('PyTorch-exported fixtures', () => {
@@ -54,14 +67,20 @@ describe('PyTorch-exported fixtures', () => {
         const prepared = await loadOnnxGraph(path(name, variant));
         expect(prepared.name).toBe(`${name}.${variant}.onnx`);
         const x = inputOf(net);
-        const ort = await runOrt(readFileSync(path(name, variant)), { name: 'input', data: x.data, dims: x.shape });
+        const ort = await runOrt(readFileSync(path(name, variant)), {
+          name: 'input',
+          data: x.data,
+          dims: x.shape,
+        });
         const ours = await predict(raw, x);
         expect(relativeError(ours.data, ort.data)).toBeLessThanOrEqual(1e-5);
         expect(relativeError(ours.data, net.output)).toBeLessThanOrEqual(1e-5);
         if (net.softmax) {
           expect(prepared.removedSoftmax).toBeDefined();
         } else {
-          expect(relativeError((await predict(prepared, x)).data, net.output)).toBeLessThanOrEqual(1e-5);
+          expect(relativeError((await predict(prepared, x)).data, net.output)).toBeLessThanOrEqual(
+            1e-5,
+          );
         }
         // Every BatchNorm is folded by the exporter or by the core pass, and no Shape chain is left.
         expect(prepared.nodes.map((n) => n.op)).not.toContain('batchNorm');
@@ -77,7 +96,8 @@ describe('PyTorch-exported fixtures', () => {
       const a = await attributions(folded, net, target);
       const b = await attributions(kept, net, target);
       expectClose(a, b, 1e-9);
-      for (const d of a.decomposition) for (const r of RULES) expect(d.bbpResidual[r]).toBeLessThanOrEqual(1e-9);
+      for (const d of a.decomposition)
+        for (const r of RULES) expect(d.bbpResidual[r]).toBeLessThanOrEqual(1e-9);
     });
 
     const tol = FOLD_TOLERANCE[name] ?? 1e-4;
@@ -85,7 +105,11 @@ describe('PyTorch-exported fixtures', () => {
       const byExporter = await loadOnnxGraph(path(name, 'folded'));
       const byCore = await loadOnnxGraph(path(name, 'bn'));
       const target = Array.from({ length: net.batch }, (_, i) => (i + 1) % net.outputShape[1]!);
-      expectClose(await attributions(byExporter, net, target), await attributions(byCore, net, target), tol);
+      expectClose(
+        await attributions(byExporter, net, target),
+        await attributions(byCore, net, target),
+        tol,
+      );
     });
   }
 });

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs-core';
 
 const require = createRequire(import.meta.url);
-const DIR = fileURLToPath(new URL('../../node_modules/nsfwjs/dist/models/mobilenet_v2/', import.meta.url));
+const DIR = fileURLToPath(
+  new URL('../../node_modules/nsfwjs/dist/models/mobilenet_v2/', import.meta.url),
+);
 
 interface Bundled {
   modelTopology: object;
@@ -17,7 +19,9 @@ interface Bundled {
  */
 export function nsfwjsMobileNetV2(): tf.io.ModelArtifacts {
   const json = require(`${DIR}model.min.js`) as Bundled;
-  const buffers = json.weightsManifest.flatMap((g) => g.paths.map((p) => Buffer.from(require(`${DIR}${p}.min.js`) as string, 'base64')));
+  const buffers = json.weightsManifest.flatMap((g) =>
+    g.paths.map((p) => Buffer.from(require(`${DIR}${p}.min.js`) as string, 'base64')),
+  );
   const weightData = new Uint8Array(Buffer.concat(buffers)).buffer;
   return {
     format: 'layers-model',

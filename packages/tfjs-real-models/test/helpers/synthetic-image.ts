@@ -2,7 +2,11 @@
  * A deterministic test image `[1, h, w, c]` in [0, 1]: a blank (exactly zero) background with a
  * soft blob and a few stripes, so max pools see exact ties in the background as in real photos.
  */
-export function syntheticImage(h: number, w: number, c: number): { data: Float32Array; shape: number[] } {
+export function syntheticImage(
+  h: number,
+  w: number,
+  c: number,
+): { data: Float32Array; shape: number[] } {
   const data = new Float32Array(h * w * c);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {

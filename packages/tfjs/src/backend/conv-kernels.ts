@@ -51,7 +51,8 @@ export class FilterCache {
 
   /** Frees every cached filter. */
   dispose(): void {
-    for (const m of this.derived.values()) for (const fs of m.values()) for (const f of fs) f.dispose();
+    for (const m of this.derived.values())
+      for (const fs of m.values()) for (const f of fs) f.dispose();
     this.derived.clear();
   }
 }
@@ -60,7 +61,14 @@ type ConvMode = 'dense' | 'depthwise' | 'grouped';
 
 /** An ungrouped 1×1 convolution with unit stride and no padding (dilation is then irrelevant). */
 function isPointwise(w: tf.Tensor4D, p: ConvGeometry): boolean {
-  return p.groups === 1 && w.shape[2] === 1 && w.shape[3] === 1 && p.strides[0] === 1 && p.strides[1] === 1 && p.pads.every((v) => v === 0);
+  return (
+    p.groups === 1 &&
+    w.shape[2] === 1 &&
+    w.shape[3] === 1 &&
+    p.strides[0] === 1 &&
+    p.strides[1] === 1 &&
+    p.pads.every((v) => v === 0)
+  );
 }
 
 function modeOf(w: tf.Tensor4D, channels: number, groups: number): ConvMode {
@@ -80,7 +88,9 @@ function forwardFilters(w: tf.Tensor4D, p: ConvGeometry, mode: ConvMode): tf.Ten
       const [o, , kh, kw] = w.shape;
       const c = p.groups;
       // [C·mult, 1, kh, kw] → [kh, kw, C, mult]
-      return [dilateFilter(tf.transpose(tf.reshape(w, [c, o / c, kh, kw]), [2, 3, 0, 1]), p.dilations)];
+      return [
+        dilateFilter(tf.transpose(tf.reshape(w, [c, o / c, kh, kw]), [2, 3, 0, 1]), p.dilations),
+      ];
     }
     const parts = mode === 'dense' ? [w] : groupWeights(w, p.groups);
     return parts.map((g) => dilateFilter(toHwio(g), p.dilations));
@@ -113,24 +123,42 @@ function toNchw(x: tf.Tensor): tf.Tensor {
  * const y = conv2dNchw(cache, x, w, { strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], groups: 1 });
  * ```
  */
-export function conv2dNchw(cache: FilterCache, x: tf.Tensor, w: tf.Tensor, p: ConvGeometry): tf.Tensor {
+export function conv2dNchw(
+  cache: FilterCache,
+  x: tf.Tensor,
+  w: tf.Tensor,
+  p: ConvGeometry,
+): tf.Tensor {
   const w4 = w as tf.Tensor4D;
   if (isPointwise(w4, p)) {
     // A 1×1 convolution is a matrix product in NCHW: no layout change needed.
     return tf.tidy(() => {
       const [n, c, h, wd] = x.shape as [number, number, number, number];
       const o = w4.shape[0];
-      return tf.reshape(tf.matMul(tf.reshape(w4, [1, o, c]), tf.reshape(x, [n, c, h * wd])), [n, o, h, wd]);
+      return tf.reshape(tf.matMul(tf.reshape(w4, [1, o, c]), tf.reshape(x, [n, c, h * wd])), [
+        n,
+        o,
+        h,
+        wd,
+      ]);
     });
   }
   const mode = modeOf(w4, x.shape[1]!, p.groups);
-  const { filters, owned } = cache.get(w4, `fwd|${p.groups}|${p.dilations.join(',')}`, (t) => forwardFilters(t, p, mode));
+  const { filters, owned } = cache.get(w4, `fwd|${p.groups}|${p.dilations.join(',')}`, (t) =>
+    forwardFilters(t, p, mode),
+  );
   try {
     return tf.tidy(() => {
       const xh = toNhwc(x);
-      if (mode !== 'grouped') return toNchw(convNhwc(xh, filters[0]!, p.strides, p.pads, mode === 'depthwise'));
+      if (mode !== 'grouped')
+        return toNchw(convNhwc(xh, filters[0]!, p.strides, p.pads, mode === 'depthwise'));
       const xs = tf.split<tf.Tensor4D>(xh, p.groups, 3);
-      return toNchw(tf.concat(xs.map((xg, i) => convNhwc(xg, filters[i]!, p.strides, p.pads, false)), 3));
+      return toNchw(
+        tf.concat(
+          xs.map((xg, i) => convNhwc(xg, filters[i]!, p.strides, p.pads, false)),
+          3,
+        ),
+      );
     });
   } finally {
     if (owned) for (const f of filters) f.dispose();
@@ -148,30 +176,57 @@ export function conv2dNchw(cache: FilterCache, x: tf.Tensor, w: tf.Tensor, p: Co
  * const dx = conv2dTransposeNchw(cache, dy, w, geometry, x.shape);
  * ```
  */
-export function conv2dTransposeNchw(cache: FilterCache, dy: tf.Tensor, w: tf.Tensor, p: ConvGeometry, out: readonly number[]): tf.Tensor {
+export function conv2dTransposeNchw(
+  cache: FilterCache,
+  dy: tf.Tensor,
+  w: tf.Tensor,
+  p: ConvGeometry,
+  out: readonly number[],
+): tf.Tensor {
   const w4 = w as tf.Tensor4D;
   const [n, channels, h, wd] = out as [number, number, number, number];
   if (isPointwise(w4, p)) {
     return tf.tidy(() => {
       const o = w4.shape[0];
-      return tf.reshape(tf.matMul(tf.reshape(w4, [1, o, channels]), tf.reshape(dy, [n, o, h * wd]), true, false), [n, channels, h, wd]);
+      return tf.reshape(
+        tf.matMul(tf.reshape(w4, [1, o, channels]), tf.reshape(dy, [n, o, h * wd]), true, false),
+        [n, channels, h, wd],
+      );
     });
   }
   const mode = modeOf(w4, channels, p.groups);
   const hw: [number, number] = [h, wd];
   const nativeDepthwise = mode === 'depthwise' && hasKernel('DepthwiseConv2dNativeBackpropInput');
   const native = mode !== 'depthwise' && hasKernel('Conv2DBackpropInput');
-  const key = native || nativeDepthwise ? `fwd|${p.groups}|${p.dilations.join(',')}` : `tr|${p.groups}|${p.dilations.join(',')}`;
-  const { filters, owned } = cache.get(w4, key, (t) => (native || nativeDepthwise ? forwardFilters(t, p, mode) : transposedFilters(t, p, mode)));
+  const key =
+    native || nativeDepthwise
+      ? `fwd|${p.groups}|${p.dilations.join(',')}`
+      : `tr|${p.groups}|${p.dilations.join(',')}`;
+  const { filters, owned } = cache.get(w4, key, (t) =>
+    native || nativeDepthwise ? forwardFilters(t, p, mode) : transposedFilters(t, p, mode),
+  );
   try {
     return tf.tidy(() => {
       const dyh = toNhwc(dy);
-      if (nativeDepthwise) return toNchw(nativeDepthwiseTransposeNhwc(dyh, filters[0]!, p.strides, p.pads, [n, h, wd, channels]));
+      if (nativeDepthwise)
+        return toNchw(
+          nativeDepthwiseTransposeNhwc(dyh, filters[0]!, p.strides, p.pads, [n, h, wd, channels]),
+        );
       if (native) {
-        if (mode === 'dense') return toNchw(nativeConvTransposeNhwc(dyh, filters[0]!, p.strides, p.pads, [n, h, wd, channels]));
+        if (mode === 'dense')
+          return toNchw(
+            nativeConvTransposeNhwc(dyh, filters[0]!, p.strides, p.pads, [n, h, wd, channels]),
+          );
         const dys = tf.split<tf.Tensor4D>(dyh, p.groups, 3);
         const cg = channels / p.groups;
-        return toNchw(tf.concat(dys.map((d, i) => nativeConvTransposeNhwc(d, filters[i]!, p.strides, p.pads, [n, h, wd, cg])), 3));
+        return toNchw(
+          tf.concat(
+            dys.map((d, i) =>
+              nativeConvTransposeNhwc(d, filters[i]!, p.strides, p.pads, [n, h, wd, cg]),
+            ),
+            3,
+          ),
+        );
       }
       if (mode === 'depthwise') {
         const full = transposedConvNhwc(dyh, filters[0]!, p.strides, p.pads, hw, true);
@@ -181,7 +236,12 @@ export function conv2dTransposeNchw(cache: FilterCache, dy: tf.Tensor, w: tf.Ten
       }
       const dys = tf.split<tf.Tensor4D>(dyh, p.groups, 3);
       const parts = mode === 'dense' ? [dyh] : dys;
-      return toNchw(tf.concat(parts.map((d, i) => transposedConvNhwc(d, filters[i]!, p.strides, p.pads, hw, false)), 3));
+      return toNchw(
+        tf.concat(
+          parts.map((d, i) => transposedConvNhwc(d, filters[i]!, p.strides, p.pads, hw, false)),
+          3,
+        ),
+      );
     });
   } finally {
     if (owned) for (const f of filters) f.dispose();

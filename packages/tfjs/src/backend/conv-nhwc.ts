@@ -66,7 +66,11 @@ export function dilateFilter(f: tf.Tensor4D, dilations: readonly [number, number
       [0, 0],
     ]);
     const full = tf.reshape(spread, [kh * dh, kw * dw, i, o]);
-    return tf.slice(full, [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, i, o]) as tf.Tensor4D;
+    return tf.slice(
+      full,
+      [0, 0, 0, 0],
+      [(kh - 1) * dh + 1, (kw - 1) * dw + 1, i, o],
+    ) as tf.Tensor4D;
   });
 }
 
@@ -78,14 +82,24 @@ export function dilateFilter(f: tf.Tensor4D, dilations: readonly [number, number
  * padOrCrop(x, 1, -1, 0, 2); // one zero row on top, one row cropped at the bottom, two zero columns right
  * ```
  */
-export function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
+export function padOrCrop(
+  x: tf.Tensor4D,
+  top: number,
+  bottom: number,
+  left: number,
+  right: number,
+): tf.Tensor4D {
   return tf.tidy(() => {
     let y = x;
     if (top < 0 || bottom < 0 || left < 0 || right < 0) {
       const [n, h, w, c] = y.shape;
       const t = Math.max(0, -top);
       const l = Math.max(0, -left);
-      y = tf.slice(y, [0, t, l, 0], [n, h - t - Math.max(0, -bottom), w - l - Math.max(0, -right), c]);
+      y = tf.slice(
+        y,
+        [0, t, l, 0],
+        [n, h - t - Math.max(0, -bottom), w - l - Math.max(0, -right), c],
+      );
     }
     if (top > 0 || bottom > 0 || left > 0 || right > 0) {
       y = tf.pad(y, [
@@ -120,7 +134,11 @@ export function spreadByStride(x: tf.Tensor4D, strides: readonly [number, number
       [0, sw - 1],
       [0, 0],
     ]);
-    return tf.slice(tf.reshape(spread, [n, h * sh, w * sw, c]), [0, 0, 0, 0], [n, (h - 1) * sh + 1, (w - 1) * sw + 1, c]) as tf.Tensor4D;
+    return tf.slice(
+      tf.reshape(spread, [n, h * sh, w * sw, c]),
+      [0, 0, 0, 0],
+      [n, (h - 1) * sh + 1, (w - 1) * sw + 1, c],
+    ) as tf.Tensor4D;
   });
 }
 
@@ -176,7 +194,8 @@ export function transposedConvNhwc(
     const left = kw - 1 - pads[1];
     const bottom = out[0] + kh - 1 - spread.shape[1] - top;
     const right = out[1] + kw - 1 - spread.shape[2] - left;
-    if (top >= 0 && bottom >= 0 && left >= 0 && right >= 0) return convNhwc(spread, flipped, [1, 1], [top, left, bottom, right], depthwise);
+    if (top >= 0 && bottom >= 0 && left >= 0 && right >= 0)
+      return convNhwc(spread, flipped, [1, 1], [top, left, bottom, right], depthwise);
     const padded = padOrCrop(spread, top, bottom, left, right);
     return convNhwc(padded, flipped, [1, 1], [0, 0, 0, 0], depthwise);
   });
@@ -211,12 +230,18 @@ export function nativeConvTransposeNhwc(
   outShape: readonly [number, number, number, number],
 ): tf.Tensor4D {
   const [t, l, b, r] = pads;
-  return tf.conv2dTranspose(dy, forward, [...outShape] as [number, number, number, number], [strides[0], strides[1]], [
-    [0, 0],
-    [t, b],
-    [l, r],
-    [0, 0],
-  ]);
+  return tf.conv2dTranspose(
+    dy,
+    forward,
+    [...outShape] as [number, number, number, number],
+    [strides[0], strides[1]],
+    [
+      [0, 0],
+      [t, b],
+      [l, r],
+      [0, 0],
+    ],
+  );
 }
 
 /**
@@ -248,5 +273,7 @@ export function nativeDepthwiseTransposeNhwc(
     ],
     inputShape: [...outShape],
   };
-  return tf.engine().runKernel<tf.Tensor4D>('DepthwiseConv2dNativeBackpropInput', { dy, filter: forward }, attrs);
+  return tf
+    .engine()
+    .runKernel<tf.Tensor4D>('DepthwiseConv2dNativeBackpropInput', { dy, filter: forward }, attrs);
 }

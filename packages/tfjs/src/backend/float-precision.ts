@@ -12,7 +12,8 @@ import type { Precision } from '@biasprop/core';
  * ```
  */
 export function floatPrecisionOf(backendName: string): Precision {
-  if (backendName === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED')) return 'float16';
+  if (backendName === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED'))
+    return 'float16';
   const b = tf.findBackend(backendName) as { floatPrecision?: () => number } | null;
   return b?.floatPrecision?.() === 16 ? 'float16' : 'float32';
 }

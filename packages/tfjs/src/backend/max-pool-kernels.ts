@@ -14,7 +14,8 @@ function windowFilter(p: MaxPool2dParams): tf.Tensor4D {
   const ew = (kw - 1) * p.dilations[1] + 1;
   const data = new Float32Array(eh * ew * k);
   for (let ky = 0; ky < kh; ky++) {
-    for (let kx = 0; kx < kw; kx++) data[(ky * p.dilations[0] * ew + kx * p.dilations[1]) * k + ky * kw + kx] = 1;
+    for (let kx = 0; kx < kw; kx++)
+      data[(ky * p.dilations[0] * ew + kx * p.dilations[1]) * k + ky * kw + kx] = 1;
   }
   return tf.tensor4d(data, [eh, ew, 1, k]);
 }
@@ -52,7 +53,11 @@ function validMask(p: MaxPool2dParams, h: number, w: number, oh: number, ow: num
  * const { y, argmax } = maxPool2dNchw(x, { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1] }, [1, 8, 14, 14]);
  * ```
  */
-export function maxPool2dNchw(x: tf.Tensor, p: MaxPool2dParams, out: readonly number[]): { y: tf.Tensor; argmax: tf.Tensor } {
+export function maxPool2dNchw(
+  x: tf.Tensor,
+  p: MaxPool2dParams,
+  out: readonly number[],
+): { y: tf.Tensor; argmax: tf.Tensor } {
   return tf.tidy(() => {
     const [n, c, h, w] = x.shape as [number, number, number, number];
     const [oh, ow] = [out[2]!, out[3]!];
@@ -82,12 +87,22 @@ export function maxPool2dNchw(x: tf.Tensor, p: MaxPool2dParams, out: readonly nu
  * const dx = maxPool2dBackwardNchw(dy, argmax, params, x.shape);
  * ```
  */
-export function maxPool2dBackwardNchw(dy: tf.Tensor, selection: tf.Tensor, p: MaxPool2dParams, out: readonly number[]): tf.Tensor {
+export function maxPool2dBackwardNchw(
+  dy: tf.Tensor,
+  selection: tf.Tensor,
+  p: MaxPool2dParams,
+  out: readonly number[],
+): tf.Tensor {
   return tf.tidy(() => {
     const [n, c, h, w] = out as [number, number, number, number];
     const [, , oh, ow] = dy.shape as [number, number, number, number];
     const routed = tf.mul<tf.Tensor4D>(selection, tf.reshape(dy, [n * c, oh, ow, 1])); // [N·C, oh, ow, K]
-    const back = nativeConvTransposeNhwc(routed, windowFilter(p), p.strides, p.pads, [n * c, h, w, 1]);
+    const back = nativeConvTransposeNhwc(routed, windowFilter(p), p.strides, p.pads, [
+      n * c,
+      h,
+      w,
+      1,
+    ]);
     return tf.reshape(back, [n, c, h, w]);
   });
 }

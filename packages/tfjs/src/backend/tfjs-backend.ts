@@ -59,7 +59,11 @@ export class TfjsBackend extends EagerBackend<tf.Tensor> {
   constructor() {
     super();
     const active = tf.getBackend();
-    if (!active) throw new BiaspropError('BACKEND', 'no tfjs backend is registered: import @tensorflow/tfjs-backend-cpu (or wasm, webgl, webgpu)');
+    if (!active)
+      throw new BiaspropError(
+        'BACKEND',
+        'no tfjs backend is registered: import @tensorflow/tfjs-backend-cpu (or wasm, webgl, webgpu)',
+      );
     this.tfBackend = active;
     this.name = `tfjs-${active}`;
     this.precision = floatPrecisionOf(active);
@@ -76,14 +80,21 @@ export class TfjsBackend extends EagerBackend<tf.Tensor> {
   static async create(options: TfjsBackendOptions = {}): Promise<TfjsBackend> {
     if (options.backend !== undefined && options.backend !== tf.getBackend()) {
       const ok = await tf.setBackend(options.backend);
-      if (!ok) throw new BiaspropError('BACKEND', `tfjs backend '${options.backend}' could not be initialized`);
+      if (!ok)
+        throw new BiaspropError(
+          'BACKEND',
+          `tfjs backend '${options.backend}' could not be initialized`,
+        );
     }
     await tf.ready();
     return new TfjsBackend();
   }
 
   /** Runs a program, first re-activating this instance's tfjs backend if another one became active. */
-  override async run(program: Program, inputs: Readonly<Record<string, HostTensor>>): Promise<Record<string, HostTensor>> {
+  override async run(
+    program: Program,
+    inputs: Readonly<Record<string, HostTensor>>,
+  ): Promise<Record<string, HostTensor>> {
     if (tf.getBackend() !== this.tfBackend) await tf.setBackend(this.tfBackend);
     return super.run(program, inputs);
   }

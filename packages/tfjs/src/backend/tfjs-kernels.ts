@@ -41,7 +41,13 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 function broadcastTo(x: In, out: readonly number[]): tf.Tensor {
   if (sameShape(x.shape, out)) return x.handle;
-  const lifted = x.shape.length < out.length ? tf.reshape(x.handle, [...new Array<number>(out.length - x.shape.length).fill(1), ...x.shape]) : x.handle;
+  const lifted =
+    x.shape.length < out.length
+      ? tf.reshape(x.handle, [
+          ...new Array<number>(out.length - x.shape.length).fill(1),
+          ...x.shape,
+        ])
+      : x.handle;
   return tf.broadcastTo(lifted, [...out]);
 }
 
@@ -63,7 +69,9 @@ export function tfjsKernels(filters: FilterCache): Kernels<tf.Tensor> {
       return tf.tensor(copy, [...shape], 'float32');
     },
     fill(shape, value) {
-      return shape.length === 0 ? tf.scalar(value, 'float32') : tf.fill([...shape], value, 'float32');
+      return shape.length === 0
+        ? tf.scalar(value, 'float32')
+        : tf.fill([...shape], value, 'float32');
     },
     unary(op, x) {
       return tidy(() => UNARY[op](x.handle));
@@ -85,13 +93,19 @@ export function tfjsKernels(filters: FilterCache): Kernels<tf.Tensor> {
     },
     where(cond, a, b, out) {
       return tidy(() => {
-        const expand = tf.getBackend() === 'cpu' ? (x: In) => fullBroadcast(x.handle, out) : (x: In) => broadcastTo(x, out);
+        const expand =
+          tf.getBackend() === 'cpu'
+            ? (x: In) => fullBroadcast(x.handle, out)
+            : (x: In) => broadcastTo(x, out);
         return tf.where(tf.notEqual(expand(cond), 0), expand(a), expand(b));
       });
     },
     reduce(op, x, axes, keepDims, out) {
       return tidy(() => {
-        const r = op === 'sum' ? tf.sum(x.handle, [...axes], keepDims) : tf.max(x.handle, [...axes], keepDims);
+        const r =
+          op === 'sum'
+            ? tf.sum(x.handle, [...axes], keepDims)
+            : tf.max(x.handle, [...axes], keepDims);
         return sameShape(r.shape, out) ? r : tf.reshape(r, [...out]);
       });
     },
@@ -99,7 +113,9 @@ export function tfjsKernels(filters: FilterCache): Kernels<tf.Tensor> {
       return tidy(() => tf.cumsum(x.handle, axis));
     },
     matMul(a, b, transA, transB) {
-      return tidy(() => tf.matMul(a.handle as tf.Tensor2D, b.handle as tf.Tensor2D, transA, transB));
+      return tidy(() =>
+        tf.matMul(a.handle as tf.Tensor2D, b.handle as tf.Tensor2D, transA, transB),
+      );
     },
     conv2d(x, w, p) {
       return conv2dNchw(filters, x.handle, w.handle, p);

@@ -2,7 +2,18 @@ import { UnsupportedOpError } from '@biasprop/core';
 import type { IrEmitter, Value } from './ir-emitter.js';
 
 /** Names of the Keras activations the importer maps (fused `activation` options and `Activation` layers). */
-export const SUPPORTED_ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'elu', 'selu', 'softplus', 'hardSigmoid', 'softmax'] as const;
+export const SUPPORTED_ACTIVATIONS = [
+  'linear',
+  'relu',
+  'relu6',
+  'sigmoid',
+  'tanh',
+  'elu',
+  'selu',
+  'softplus',
+  'hardSigmoid',
+  'softmax',
+] as const;
 
 /** `[C]`-free scalar param. */
 const scalar = (v: number) => ({ data: Float32Array.of(v), shape: [1] });
@@ -16,7 +27,13 @@ const scalar = (v: number) => ({ data: Float32Array.of(v), shape: [1] });
  * const y = emitActivation(emitter, conv, 'relu6', 'conv1', 'Conv2D'); // clip(0, 6)
  * ```
  */
-export function emitActivation(e: IrEmitter, v: Value, activation: string | null | undefined, layerName: string, source: string): Value {
+export function emitActivation(
+  e: IrEmitter,
+  v: Value,
+  activation: string | null | undefined,
+  layerName: string,
+  source: string,
+): Value {
   const name = `${layerName}/${activation ?? 'linear'}`;
   switch (activation ?? 'linear') {
     case 'linear':
@@ -32,13 +49,37 @@ export function emitActivation(e: IrEmitter, v: Value, activation: string | null
     case 'elu':
       return e.emit('elu', [v], { alpha: 1 }, {}, v.layout, name, source);
     case 'selu': {
-      const inner = e.emit('elu', [v], { alpha: 1.6732632423543772 }, {}, v.layout, `${name}/elu`, source);
-      return e.emit('scaleShift', [inner], {}, { scale: scalar(1.0507009873554805) }, v.layout, name, source);
+      const inner = e.emit(
+        'elu',
+        [v],
+        { alpha: 1.6732632423543772 },
+        {},
+        v.layout,
+        `${name}/elu`,
+        source,
+      );
+      return e.emit(
+        'scaleShift',
+        [inner],
+        {},
+        { scale: scalar(1.0507009873554805) },
+        v.layout,
+        name,
+        source,
+      );
     }
     case 'softplus':
       return e.emit('softplus', [v], {}, {}, v.layout, name, source);
     case 'hardSigmoid': {
-      const affine = e.emit('scaleShift', [v], {}, { scale: scalar(0.2), offset: scalar(0.5) }, v.layout, `${name}/affine`, source);
+      const affine = e.emit(
+        'scaleShift',
+        [v],
+        {},
+        { scale: scalar(0.2), offset: scalar(0.5) },
+        v.layout,
+        `${name}/affine`,
+        source,
+      );
       return e.emit('clip', [affine], { min: 0, max: 1 }, {}, v.layout, name, source);
     }
     case 'softmax': {

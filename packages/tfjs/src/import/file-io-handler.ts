@@ -28,14 +28,19 @@ export function fileHandler(modelJsonPath: string): tf.io.IOHandler {
       const fs = (await import(/* @vite-ignore */ FS)) as typeof NodeFs;
       const path = (await import(/* @vite-ignore */ PATH)) as typeof NodePath;
       const url = (await import(/* @vite-ignore */ URL_MODULE)) as typeof NodeUrl;
-      const file = modelJsonPath.startsWith('file://') ? url.fileURLToPath(modelJsonPath) : modelJsonPath;
-      const json = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown> & { weightsManifest?: WeightsGroup[] };
+      const file = modelJsonPath.startsWith('file://')
+        ? url.fileURLToPath(modelJsonPath)
+        : modelJsonPath;
+      const json = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown> & {
+        weightsManifest?: WeightsGroup[];
+      };
       const dir = path.dirname(file);
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: Uint8Array[] = [];
       for (const group of json.weightsManifest ?? []) {
         specs.push(...group.weights);
-        for (const p of group.paths) buffers.push(new Uint8Array(await fs.readFile(path.join(dir, p))));
+        for (const p of group.paths)
+          buffers.push(new Uint8Array(await fs.readFile(path.join(dir, p))));
       }
       const total = buffers.reduce((s, b) => s + b.byteLength, 0);
       const weightData = new Uint8Array(total);
@@ -45,7 +50,11 @@ export function fileHandler(modelJsonPath: string): tf.io.IOHandler {
         offset += b.byteLength;
       }
       const { weightsManifest: _m, ...rest } = json;
-      return { ...(rest as tf.io.ModelArtifacts), weightSpecs: specs, weightData: weightData.buffer };
+      return {
+        ...(rest as tf.io.ModelArtifacts),
+        weightSpecs: specs,
+        weightData: weightData.buffer,
+      };
     },
   };
 }

@@ -39,7 +39,8 @@ export function depthwiseToOihw(data: FloatArray, shape: readonly number[]): Par
   for (let y = 0; y < kh; y++) {
     for (let x = 0; x < kw; x++) {
       for (let i = 0; i < c; i++) {
-        for (let j = 0; j < m; j++) out[((i * m + j) * kh + y) * kw + x] = data[((y * kw + x) * c + i) * m + j]!;
+        for (let j = 0; j < m; j++)
+          out[((i * m + j) * kh + y) * kw + x] = data[((y * kw + x) * c + i) * m + j]!;
       }
     }
   }

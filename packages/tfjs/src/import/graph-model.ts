@@ -86,12 +86,23 @@ class GraphConverter {
     private readonly model: string,
   ) {
     for (const n of src.nodes) this.byName.set(n.name, n);
-    if (src.inputNodes.length !== 1) throw new BiaspropError('INVALID_GRAPH', `model '${model}' has ${src.inputNodes.length} inputs; biasprop explains single-input models`);
-    if (src.outputNodes.length !== 1) throw new BiaspropError('INVALID_GRAPH', `model '${model}' has ${src.outputNodes.length} outputs; biasprop explains one`);
+    if (src.inputNodes.length !== 1)
+      throw new BiaspropError(
+        'INVALID_GRAPH',
+        `model '${model}' has ${src.inputNodes.length} inputs; biasprop explains single-input models`,
+      );
+    if (src.outputNodes.length !== 1)
+      throw new BiaspropError(
+        'INVALID_GRAPH',
+        `model '${model}' has ${src.outputNodes.length} outputs; biasprop explains one`,
+      );
     const input = this.node(inputNodeName(src.inputNodes[0]!)!, src.inputNodes[0]!);
     const shape = new TfAttrs(input).shape('shape');
     if (!shape || shape.length < 2 || !shape.slice(1).every((d) => d > 0)) {
-      throw new BiaspropError('INVALID_GRAPH', `model '${model}': input '${input.name}' needs a static shape, got [${(shape ?? []).join(', ')}]`);
+      throw new BiaspropError(
+        'INVALID_GRAPH',
+        `model '${model}': input '${input.name}' needs a static shape, got [${(shape ?? []).join(', ')}]`,
+      );
     }
     this.e = new IrEmitter(model, input.name, shape.slice(1));
     this.values.set(input.name, this.e.input);
@@ -99,7 +110,11 @@ class GraphConverter {
 
   private node(name: string, who: string): TfNode {
     const n = this.byName.get(name);
-    if (!n) throw new BiaspropError('INVALID_GRAPH', `model '${this.model}': node '${who}' refers to missing node '${name}'`);
+    if (!n)
+      throw new BiaspropError(
+        'INVALID_GRAPH',
+        `model '${this.model}': node '${who}' refers to missing node '${name}'`,
+      );
     return n;
   }
 
@@ -122,7 +137,8 @@ class GraphConverter {
       out.push(n);
     };
     visit(inputNodeName(this.src.outputNodes[0]!)!, 'output');
-    for (const n of out) if (!SUPPORTED_GRAPH_OPS.has(n.op)) throw new UnsupportedOpError(n.op, n.name, this.model);
+    for (const n of out)
+      if (!SUPPORTED_GRAPH_OPS.has(n.op)) throw new UnsupportedOpError(n.op, n.name, this.model);
     return out;
   }
 
@@ -136,9 +152,17 @@ class GraphConverter {
     if (!n || n.op !== 'Const') return undefined;
     const w = this.src.weights[n.name];
     const t = Array.isArray(w) ? (w as tf.Tensor[])[0] : (w as tf.Tensor | undefined);
-    if (!t) throw new BiaspropError('INVALID_GRAPH', `model '${this.model}': constant '${n.name}' has no weight data`);
+    if (!t)
+      throw new BiaspropError(
+        'INVALID_GRAPH',
+        `model '${this.model}': constant '${n.name}' has no weight data`,
+      );
     const data = t.dataSync();
-    return { data: data instanceof Int32Array ? data.slice() : Float32Array.from(data as ArrayLike<number>), shape: [...t.shape] };
+    return {
+      data:
+        data instanceof Int32Array ? data.slice() : Float32Array.from(data as ArrayLike<number>),
+      shape: [...t.shape],
+    };
   }
 
   private requireConst(n: TfNode, k: number): Const {
@@ -158,7 +182,8 @@ class GraphConverter {
     const rank = v.shape.length;
     let shape = [...c.shape];
     while (shape.length > rank) {
-      if (shape[0] !== 1) this.fail(n, `constant of shape [${c.shape.join(', ')}] varies along the batch axis`);
+      if (shape[0] !== 1)
+        this.fail(n, `constant of shape [${c.shape.join(', ')}] varies along the batch axis`);
       shape = shape.slice(1);
     }
     const data = asFloat(c);
@@ -166,7 +191,9 @@ class GraphConverter {
       while (shape.length < 3) shape = [1, ...shape];
       const [h, w, ch] = shape as [number, number, number];
       const out = new Float32Array(data.length);
-      for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) for (let k = 0; k < ch; k++) out[(k * h + i) * w + j] = data[(i * w + j) * ch + k]!;
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < w; j++)
+          for (let k = 0; k < ch; k++) out[(k * h + i) * w + j] = data[(i * w + j) * ch + k]!;
       return { data: out, shape: [ch, h, w] };
     }
     return { data, shape: shape.length === 0 ? [1] : shape };
@@ -177,7 +204,14 @@ class GraphConverter {
     if (f !== 'NHWC') this.fail(n, `data_format '${f}' (only NHWC)`);
   }
 
-  private windowPads(n: TfNode, a: TfAttrs, v: Value, kernel: number[], strides: number[], dilations: number[]): [number, number, number, number] {
+  private windowPads(
+    n: TfNode,
+    a: TfAttrs,
+    v: Value,
+    kernel: number[],
+    strides: number[],
+    dilations: number[],
+  ): [number, number, number, number] {
     const padding = a.string('padding', 'VALID');
     if (padding === 'VALID') return [0, 0, 0, 0];
     if (padding === 'SAME') return samePads([v.shape[1]!, v.shape[2]!], kernel, strides, dilations);
@@ -189,12 +223,23 @@ class GraphConverter {
   }
 
   private image(n: TfNode, v: Value): Value {
-    if (v.shape.length !== 3) this.fail(n, `needs an NHWC image input, got per-example shape [${modelShapeOf(v).join(', ')}]`);
+    if (v.shape.length !== 3)
+      this.fail(
+        n,
+        `needs an NHWC image input, got per-example shape [${modelShapeOf(v).join(', ')}]`,
+      );
     return this.e.asChw(v);
   }
 
   /** Emits the activation of a fused op or an activation op; `alpha` supplies PReLU slopes. */
-  private activation(n: TfNode, op: string, v: Value, a: TfAttrs, alpha: Const | undefined, name: string): Value {
+  private activation(
+    n: TfNode,
+    op: string,
+    v: Value,
+    a: TfAttrs,
+    alpha: Const | undefined,
+    name: string,
+  ): Value {
     const e = this.e;
     switch (op) {
       case 'Relu':
@@ -202,9 +247,25 @@ class GraphConverter {
       case 'Relu6':
         return e.emit('clip', [v], { min: 0, max: 6 }, {}, v.layout, name, n.op);
       case 'LeakyRelu':
-        return e.emit('leakyRelu', [v], { alpha: a.float(a.has('leakyrelu_alpha') ? 'leakyrelu_alpha' : 'alpha', 0.2) }, {}, v.layout, name, n.op);
+        return e.emit(
+          'leakyRelu',
+          [v],
+          { alpha: a.float(a.has('leakyrelu_alpha') ? 'leakyrelu_alpha' : 'alpha', 0.2) },
+          {},
+          v.layout,
+          name,
+          n.op,
+        );
       case 'Prelu':
-        return e.emit('prelu', [v], {}, { slope: this.elementwiseParam(n, alpha ?? this.fail(n, 'Prelu needs its slopes'), v) }, v.layout, name, n.op);
+        return e.emit(
+          'prelu',
+          [v],
+          {},
+          { slope: this.elementwiseParam(n, alpha ?? this.fail(n, 'Prelu needs its slopes'), v) },
+          v.layout,
+          name,
+          n.op,
+        );
       case 'Elu':
         return e.emit('elu', [v], { alpha: 1 }, {}, v.layout, name, n.op);
       case 'Sigmoid':
@@ -229,7 +290,13 @@ class GraphConverter {
       arg++;
       k++;
     } else if (ops[0] === 'FusedBatchNorm') {
-      out = this.batchNorm(n, out, [arg, arg + 1, arg + 2, arg + 3], a.float('epsilon', 1e-3), `${n.name}/bn`);
+      out = this.batchNorm(
+        n,
+        out,
+        [arg, arg + 1, arg + 2, arg + 3],
+        a.float('epsilon', 1e-3),
+        `${n.name}/bn`,
+      );
       arg += 4;
       k++;
     }
@@ -244,7 +311,12 @@ class GraphConverter {
   }
 
   private batchNorm(n: TfNode, x: Value, args: number[], eps: number, name: string): Value {
-    const [scale, offset, mean, variance] = args.map((i) => asFloat(this.requireConst(n, i))) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [scale, offset, mean, variance] = args.map((i) => asFloat(this.requireConst(n, i))) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
     const c = mean.length;
     const s = new Float64Array(c);
     const t = new Float64Array(c);
@@ -252,7 +324,15 @@ class GraphConverter {
       s[i] = scale[i]! / Math.sqrt(variance[i]! + eps);
       t[i] = offset[i]! - mean[i]! * s[i]!;
     }
-    return this.e.emit('batchNorm', [x], { axis: irAxisOf(x, -1) }, { scale: { data: s, shape: [c] }, shift: { data: t, shape: [c] } }, x.layout, name, n.op);
+    return this.e.emit(
+      'batchNorm',
+      [x],
+      { axis: irAxisOf(x, -1) },
+      { scale: { data: s, shape: [c] }, shift: { data: t, shape: [c] } },
+      x.layout,
+      name,
+      n.op,
+    );
   }
 
   private convert(n: TfNode): Value | null {
@@ -278,7 +358,9 @@ class GraphConverter {
         const kernel = filter.shape.slice(0, 2);
         const pads = this.windowPads(n, a, x, kernel, strides, dilations);
         const depthwise = n.op.includes('Depthwise');
-        const weight = depthwise ? depthwiseToOihw(asFloat(filter), filter.shape) : hwioToOihw(asFloat(filter), filter.shape);
+        const weight = depthwise
+          ? depthwiseToOihw(asFloat(filter), filter.shape)
+          : hwioToOihw(asFloat(filter), filter.shape);
         const params: Record<string, ParamTensor> = { weight };
         const fusedOps = a.strings('fused_ops');
         // The bias of a fused BiasAdd belongs to the conv node itself.
@@ -296,13 +378,18 @@ class GraphConverter {
       case '_FusedMatMul': {
         if (a.bool('transpose_a', false)) this.fail(n, 'transpose_a');
         const x = e.asModel(this.value(n, 0));
-        if (x.shape.length !== 1) this.fail(n, `needs a [batch, features] input, got per-example shape [${x.shape.join(', ')}]`);
+        if (x.shape.length !== 1)
+          this.fail(
+            n,
+            `needs a [batch, features] input, got per-example shape [${x.shape.join(', ')}]`,
+          );
         const b = this.requireConst(n, 1);
         let data = asFloat(b);
         let [rows, cols] = b.shape as [number, number];
         if (a.bool('transpose_b', false)) {
           const t = new Float32Array(data.length);
-          for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = data[i * cols + j]!;
+          for (let i = 0; i < rows; i++)
+            for (let j = 0; j < cols; j++) t[j * rows + i] = data[i * cols + j]!;
           data = t;
           [rows, cols] = [cols, rows];
         }
@@ -312,14 +399,25 @@ class GraphConverter {
           const bias = this.requireConst(n, 2);
           params.bias = { data: asFloat(bias), shape: [bias.data.length] };
         }
-        const y = e.emit('dense', [x], {}, params, 'keras', fusedOps.length ? `${n.name}/matmul` : n.name, n.op);
+        const y = e.emit(
+          'dense',
+          [x],
+          {},
+          params,
+          'keras',
+          fusedOps.length ? `${n.name}/matmul` : n.name,
+          n.op,
+        );
         return fusedOps.length ? this.fused(n, a, y, 2) : y;
       }
       case 'BiasAdd': {
         this.nhwc(n, a);
         const x = this.value(n, 0);
         const b = this.requireConst(n, 1);
-        const offset: ParamTensor = x.layout === 'chw' ? { data: asFloat(b), shape: [b.data.length, 1, 1] } : { data: asFloat(b), shape: [b.data.length] };
+        const offset: ParamTensor =
+          x.layout === 'chw'
+            ? { data: asFloat(b), shape: [b.data.length, 1, 1] }
+            : { data: asFloat(b), shape: [b.data.length] };
         return e.emit('scaleShift', [x], {}, { offset }, x.layout, n.name, n.op);
       }
       case 'Add':
@@ -347,29 +445,59 @@ class GraphConverter {
         const pads = this.windowPads(n, a, x, kernel, strides, [1, 1]);
         return n.op === 'MaxPool'
           ? e.emit('maxPool2d', [x], { kernel, strides, pads }, {}, 'chw', n.name, n.op)
-          : e.emit('avgPool2d', [x], { kernel, strides, pads, countIncludePad: false }, {}, 'chw', n.name, n.op);
+          : e.emit(
+              'avgPool2d',
+              [x],
+              { kernel, strides, pads, countIncludePad: false },
+              {},
+              'chw',
+              n.name,
+              n.op,
+            );
       }
       case 'Mean':
       case 'Max': {
         const v = this.value(n, 0);
-        const axes = [...this.requireConst(n, 1).data].map((d) => (d < 0 ? d + v.shape.length + 1 : d)).sort();
-        if (v.shape.length !== 3 || axes.join(',') !== '1,2') this.fail(n, `reduction over axes [${axes.join(', ')}] (only the spatial axes [1, 2] of an NHWC image)`);
+        const axes = [...this.requireConst(n, 1).data]
+          .map((d) => (d < 0 ? d + v.shape.length + 1 : d))
+          .sort();
+        if (v.shape.length !== 3 || axes.join(',') !== '1,2')
+          this.fail(
+            n,
+            `reduction over axes [${axes.join(', ')}] (only the spatial axes [1, 2] of an NHWC image)`,
+          );
         const x = this.image(n, v);
-        const pooled = e.emit(n.op === 'Mean' ? 'avgPool2d' : 'maxPool2d', [x], { global: true }, {}, 'chw', a.bool('keep_dims', false) ? n.name : `${n.name}/pool`, n.op);
-        return a.bool('keep_dims', false) ? pooled : e.emit('reshape', [pooled], { shape: [x.shape[0]!] }, {}, 'keras', n.name, n.op);
+        const pooled = e.emit(
+          n.op === 'Mean' ? 'avgPool2d' : 'maxPool2d',
+          [x],
+          { global: true },
+          {},
+          'chw',
+          a.bool('keep_dims', false) ? n.name : `${n.name}/pool`,
+          n.op,
+        );
+        return a.bool('keep_dims', false)
+          ? pooled
+          : e.emit('reshape', [pooled], { shape: [x.shape[0]!] }, {}, 'keras', n.name, n.op);
       }
       case 'Reshape': {
         const target = [...this.requireConst(n, 1).data];
-        if (target[0] !== -1 && target[0] !== 1) this.fail(n, `reshape to [${target.join(', ')}] changes the batch axis`);
+        if (target[0] !== -1 && target[0] !== 1)
+          this.fail(n, `reshape to [${target.join(', ')}] changes the batch axis`);
         return this.reshapeTo(n, target.slice(1));
       }
       case 'Squeeze': {
         const v = e.asModel(this.value(n, 0));
         const dims = a.ints('squeeze_dims', a.ints('axis'));
         const full = [1, ...v.shape];
-        const drop = dims.length ? dims.map((d) => (d < 0 ? d + full.length : d)) : full.map((d, i) => (i > 0 && d === 1 ? i : -1)).filter((i) => i > 0);
+        const drop = dims.length
+          ? dims.map((d) => (d < 0 ? d + full.length : d))
+          : full.map((d, i) => (i > 0 && d === 1 ? i : -1)).filter((i) => i > 0);
         if (drop.includes(0)) this.fail(n, 'squeezes the batch axis');
-        return this.reshapeTo(n, full.filter((_, i) => i > 0 && !drop.includes(i)));
+        return this.reshapeTo(
+          n,
+          full.filter((_, i) => i > 0 && !drop.includes(i)),
+        );
       }
       case 'ExpandDims': {
         const v = e.asModel(this.value(n, 0));
@@ -382,11 +510,15 @@ class GraphConverter {
       }
       case 'Pad':
       case 'PadV2': {
-        if (n.op === 'PadV2' && this.requireConst(n, 2).data[0] !== 0) this.fail(n, 'padding with a non-zero constant');
+        if (n.op === 'PadV2' && this.requireConst(n, 2).data[0] !== 0)
+          this.fail(n, 'padding with a non-zero constant');
         const v = this.value(n, 0);
         const p = [...this.requireConst(n, 1).data];
         if (p[0] !== 0 || p[1] !== 0) this.fail(n, 'pads the batch axis');
-        const modelPads = Array.from({ length: v.shape.length }, (_, i) => [p[2 * (i + 1)]!, p[2 * (i + 1) + 1]!] as [number, number]);
+        const modelPads = Array.from(
+          { length: v.shape.length },
+          (_, i) => [p[2 * (i + 1)]!, p[2 * (i + 1) + 1]!] as [number, number],
+        );
         const irPads: [number, number][] = new Array<[number, number]>(v.shape.length);
         modelPads.forEach((pp, i) => (irPads[irAxisOf(v, i)] = pp));
         return e.emit('pad', [v], { pads: irPads }, {}, v.layout, n.name, n.op);
@@ -397,7 +529,15 @@ class GraphConverter {
         const axis = this.requireConst(n, count).data[0]!;
         const modelAxis = axis < 0 ? axis : axis - 1;
         if (axis === 0) this.fail(n, 'concatenates along the batch axis');
-        return e.emit('concat', xs, { axis: irAxisOf(xs[0]!, modelAxis) }, {}, xs[0]!.layout, n.name, n.op);
+        return e.emit(
+          'concat',
+          xs,
+          { axis: irAxisOf(xs[0]!, modelAxis) },
+          {},
+          xs[0]!.layout,
+          n.name,
+          n.op,
+        );
       }
       case 'FusedBatchNorm':
       case 'FusedBatchNormV3': {
@@ -423,10 +563,23 @@ class GraphConverter {
     const e = this.e;
     const [va, vb] = [this.values.get(ins[0]!), this.values.get(ins[1]!)];
     if (va && vb) {
-      if (n.op === 'Mul' || n.op === 'RealDiv') this.fail(n, 'the product or quotient of two computed tensors is not affine in the input');
-      if (va.shape.join(',') !== vb.shape.join(',') && modelShapeOf(va).join(',') !== modelShapeOf(vb).join(',')) this.fail(n, 'broadcasting between two computed tensors');
+      if (n.op === 'Mul' || n.op === 'RealDiv')
+        this.fail(n, 'the product or quotient of two computed tensors is not affine in the input');
+      if (
+        va.shape.join(',') !== vb.shape.join(',') &&
+        modelShapeOf(va).join(',') !== modelShapeOf(vb).join(',')
+      )
+        this.fail(n, 'broadcasting between two computed tensors');
       const xs = e.unify([va, vb]);
-      return e.emit('add', xs, { coefficients: n.op === 'Sub' ? [1, -1] : [1, 1] }, {}, xs[0]!.layout, n.name, n.op);
+      return e.emit(
+        'add',
+        xs,
+        { coefficients: n.op === 'Sub' ? [1, -1] : [1, 1] },
+        {},
+        xs[0]!.layout,
+        n.name,
+        n.op,
+      );
     }
     const v = va ?? vb ?? this.fail(n, 'neither input is computed from the model input');
     const c = this.requireConst(n, va ? 1 : 0);
@@ -438,13 +591,37 @@ class GraphConverter {
         return e.emit('scaleShift', [v], {}, { offset: p }, layout, n.name, n.op);
       case 'Sub':
         return va
-          ? e.emit('scaleShift', [v], {}, { offset: { data: p.data.map((d) => -d), shape: p.shape } }, layout, n.name, n.op)
-          : e.emit('scaleShift', [v], {}, { scale: { data: Float32Array.of(-1), shape: [1] }, offset: p }, layout, n.name, n.op);
+          ? e.emit(
+              'scaleShift',
+              [v],
+              {},
+              { offset: { data: p.data.map((d) => -d), shape: p.shape } },
+              layout,
+              n.name,
+              n.op,
+            )
+          : e.emit(
+              'scaleShift',
+              [v],
+              {},
+              { scale: { data: Float32Array.of(-1), shape: [1] }, offset: p },
+              layout,
+              n.name,
+              n.op,
+            );
       case 'Mul':
         return e.emit('scaleShift', [v], {}, { scale: p }, layout, n.name, n.op);
       default:
         if (!va) this.fail(n, 'division by a computed tensor');
-        return e.emit('scaleShift', [v], {}, { scale: { data: p.data.map((d) => 1 / d), shape: p.shape } }, layout, n.name, n.op);
+        return e.emit(
+          'scaleShift',
+          [v],
+          {},
+          { scale: { data: p.data.map((d) => 1 / d), shape: p.shape } },
+          layout,
+          n.name,
+          n.op,
+        );
     }
   }
 
@@ -456,7 +633,11 @@ class GraphConverter {
       last = v ?? this.values.get(n.name) ?? last;
     }
     const out = this.values.get(inputNodeName(this.src.outputNodes[0]!)!) ?? last;
-    if (!out) throw new BiaspropError('INVALID_GRAPH', `model '${this.model}': the output is not computed from the input`);
+    if (!out)
+      throw new BiaspropError(
+        'INVALID_GRAPH',
+        `model '${this.model}': the output is not computed from the input`,
+      );
     return this.e.build(out);
   }
 }
@@ -497,6 +678,13 @@ interface GraphModelInternals {
 export function fromGraphModel(model: GraphModel, options: ImportOptions = {}): IRGraph {
   const m = model as unknown as GraphModelInternals;
   const nodes = m.artifacts?.modelTopology?.node;
-  if (!nodes) throw new BiaspropError('INVALID_GRAPH', `model '${options.name ?? 'graph-model'}': not a loaded tfjs GraphModel (no modelTopology.node)`);
-  return fromGraphModelSource({ nodes, weights: m.weights, inputNodes: m.inputNodes, outputNodes: m.outputNodes }, options);
+  if (!nodes)
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `model '${options.name ?? 'graph-model'}': not a loaded tfjs GraphModel (no modelTopology.node)`,
+    );
+  return fromGraphModelSource(
+    { nodes, weights: m.weights, inputNodes: m.inputNodes, outputNodes: m.outputNodes },
+    options,
+  );
 }

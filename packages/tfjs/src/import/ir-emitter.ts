@@ -70,7 +70,10 @@ export class IrEmitter {
     inputShape: Shape,
   ) {
     if (!inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-      throw new BiaspropError('INVALID_GRAPH', `model '${model}': input '${inputName}' needs a static shape, got [${inputShape.join(', ')}]`);
+      throw new BiaspropError(
+        'INVALID_GRAPH',
+        `model '${model}': input '${inputName}' needs a static shape, got [${inputShape.join(', ')}]`,
+      );
     }
     this.used.add(inputName);
     this.input = { name: inputName, shape: [...inputShape], layout: 'keras' };
@@ -95,10 +98,24 @@ export class IrEmitter {
   ): Value {
     const rule = getOpRule(op);
     if (!rule) throw new UnsupportedOpError(source, name, this.model);
-    const node: NodeSpec = { name: this.unique(name), op, inputs: inputs.map((v) => v.name), attrs, params, source };
-    const shape = rule.inferShape(node, inputs.map((v) => v.shape), (m: string): never => {
-      throw new BiaspropError('INVALID_GRAPH', `model '${this.model}', node '${name}' (${source}): ${m}`);
-    });
+    const node: NodeSpec = {
+      name: this.unique(name),
+      op,
+      inputs: inputs.map((v) => v.name),
+      attrs,
+      params,
+      source,
+    };
+    const shape = rule.inferShape(
+      node,
+      inputs.map((v) => v.shape),
+      (m: string): never => {
+        throw new BiaspropError(
+          'INVALID_GRAPH',
+          `model '${this.model}', node '${name}' (${source}): ${m}`,
+        );
+      },
+    );
     this.nodes.push(node);
     return { name: node.name, shape, layout };
   }
@@ -139,7 +156,14 @@ export class IrEmitter {
   /** Validates and returns the graph with `output` as its output (in the model's own layout). */
   build(output: Value): IRGraph {
     let out = this.asModel(output);
-    if (out.name === this.input.name) out = this.emit('identity', [out], {}, {}, 'keras', 'output', 'Identity');
-    return createGraph({ name: this.model, input: { name: this.input.name, shape: this.input.shape }, nodes: this.nodes, output: out.name, notes: this.notes });
+    if (out.name === this.input.name)
+      out = this.emit('identity', [out], {}, {}, 'keras', 'output', 'Identity');
+    return createGraph({
+      name: this.model,
+      input: { name: this.input.name, shape: this.input.shape },
+      nodes: this.nodes,
+      output: out.name,
+      notes: this.notes,
+    });
   }
 }

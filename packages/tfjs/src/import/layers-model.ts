@@ -20,7 +20,15 @@ type SymbolicTensor = tfl.SymbolicTensor;
 type Config = Record<string, unknown>;
 
 /** Layers that are the identity at inference. */
-const INFERENCE_IDENTITY = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization']);
+const INFERENCE_IDENTITY = new Set([
+  'Dropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'ActivityRegularization',
+]);
 const CONTAINERS = new Set(['Model', 'Functional', 'Sequential']);
 
 function pair(v: unknown, fallback: number): [number, number] {
@@ -50,15 +58,24 @@ class LayerConverter {
 
   private channelsLast(layer: Layer, cfg: Config): void {
     const f = cfg.dataFormat;
-    if (f !== undefined && f !== null && f !== 'channelsLast') this.fail(layer, `dataFormat ${JSON.stringify(f)} (only channelsLast)`);
+    if (f !== undefined && f !== null && f !== 'channelsLast')
+      this.fail(layer, `dataFormat ${JSON.stringify(f)} (only channelsLast)`);
   }
 
   private image(layer: Layer, v: Value): Value {
-    if (v.shape.length !== 3) this.fail(layer, `needs an image input [H, W, C], got [${modelShapeOf(v).join(', ')}]`);
+    if (v.shape.length !== 3)
+      this.fail(layer, `needs an image input [H, W, C], got [${modelShapeOf(v).join(', ')}]`);
     return this.e.asChw(v);
   }
 
-  private padsOf(layer: Layer, cfg: Config, v: Value, kernel: [number, number], strides: [number, number], dilations: [number, number]): [number, number, number, number] {
+  private padsOf(
+    layer: Layer,
+    cfg: Config,
+    v: Value,
+    kernel: [number, number],
+    strides: [number, number],
+    dilations: [number, number],
+  ): [number, number, number, number] {
     const padding = cfg.padding ?? 'valid';
     if (padding === 'valid') return [0, 0, 0, 0];
     if (padding === 'same') return samePads([v.shape[1]!, v.shape[2]!], kernel, strides, dilations);
@@ -79,7 +96,11 @@ class LayerConverter {
     switch (cls) {
       case 'Dense': {
         const x = e.asModel(one());
-        if (x.shape.length !== 1) this.fail(layer, `Dense on a rank-${x.shape.length} input [${x.shape.join(', ')}] (flatten first)`);
+        if (x.shape.length !== 1)
+          this.fail(
+            layer,
+            `Dense on a rank-${x.shape.length} input [${x.shape.join(', ')}] (flatten first)`,
+          );
         const ws = w();
         const params: Record<string, ParamTensor> = { weight: ws.get('kernel')! };
         if (ws.has('bias')) params.bias = ws.get('bias')!;
@@ -95,7 +116,9 @@ class LayerConverter {
         let dilations = pair(cfg.dilationRate, 1);
         if (cls === 'DepthwiseConv2D' && (dilations[0] !== 1 || dilations[1] !== 1)) {
           // tfjs-layers 4.x runs DepthwiseConv2D without its dilation rate; the import follows what tfjs computes.
-          e.note(`DepthwiseConv2D '${name}': dilationRate [${dilations.join(', ')}] is ignored, as tfjs-layers does`);
+          e.note(
+            `DepthwiseConv2D '${name}': dilationRate [${dilations.join(', ')}] is ignored, as tfjs-layers does`,
+          );
           dilations = [1, 1];
         }
         const pads = this.padsOf(layer, cfg, x, kernel, strides, dilations);
@@ -109,12 +132,32 @@ class LayerConverter {
           return act(e.emit('conv2d', [x], { ...geometry, groups: 1 }, params, 'chw', name, cls));
         }
         const dk = ws.get('depthwise_kernel')!;
-        const depthParams: Record<string, ParamTensor> = { weight: depthwiseToOihw(dk.data, dk.shape) };
+        const depthParams: Record<string, ParamTensor> = {
+          weight: depthwiseToOihw(dk.data, dk.shape),
+        };
         if (cls === 'DepthwiseConv2D') {
           if (bias) depthParams.bias = bias;
-          return act(e.emit('conv2d', [x], { ...geometry, groups: dk.shape[2]! }, depthParams, 'chw', name, cls));
+          return act(
+            e.emit(
+              'conv2d',
+              [x],
+              { ...geometry, groups: dk.shape[2]! },
+              depthParams,
+              'chw',
+              name,
+              cls,
+            ),
+          );
         }
-        const depth = e.emit('conv2d', [x], { ...geometry, groups: dk.shape[2]! }, depthParams, 'chw', `${name}/depthwise`, cls);
+        const depth = e.emit(
+          'conv2d',
+          [x],
+          { ...geometry, groups: dk.shape[2]! },
+          depthParams,
+          'chw',
+          `${name}/depthwise`,
+          cls,
+        );
         const pk = ws.get('pointwise_kernel')!;
         const pointParams: Record<string, ParamTensor> = { weight: hwioToOihw(pk.data, pk.shape) };
         if (bias) pointParams.bias = bias;
@@ -125,10 +168,14 @@ class LayerConverter {
         this.channelsLast(layer, cfg);
         const x = this.image(layer, one());
         const kernel = pair(cfg.poolSize, 2);
-        const strides = cfg.strides === null || cfg.strides === undefined ? kernel : pair(cfg.strides, 1);
+        const strides =
+          cfg.strides === null || cfg.strides === undefined ? kernel : pair(cfg.strides, 1);
         const pads = this.padsOf(layer, cfg, x, kernel, strides, [1, 1]);
         const op = cls === 'MaxPooling2D' ? 'maxPool2d' : 'avgPool2d';
-        const attrs: Record<string, AttrValue> = op === 'avgPool2d' ? { kernel, strides, pads, countIncludePad: false } : { kernel, strides, pads };
+        const attrs: Record<string, AttrValue> =
+          op === 'avgPool2d'
+            ? { kernel, strides, pads, countIncludePad: false }
+            : { kernel, strides, pads };
         return e.emit(op, [x], attrs, {}, 'chw', name, cls);
       }
       case 'GlobalAveragePooling2D':
@@ -141,8 +188,11 @@ class LayerConverter {
       }
       case 'BatchNormalization': {
         const x = one();
-        const axes = Array.isArray(cfg.axis) ? (cfg.axis as number[]) : [(cfg.axis as number | undefined) ?? -1];
-        if (axes.length !== 1) this.fail(layer, `normalizes over several axes [${axes.join(', ')}]`);
+        const axes = Array.isArray(cfg.axis)
+          ? (cfg.axis as number[])
+          : [(cfg.axis as number | undefined) ?? -1];
+        if (axes.length !== 1)
+          this.fail(layer, `normalizes over several axes [${axes.join(', ')}]`);
         const a = axes[0]!;
         const axis = irAxisOf(x, a < 0 ? a : a - 1);
         const ws = w();
@@ -158,40 +208,108 @@ class LayerConverter {
           scale[i] = (gamma ? gamma[i]! : 1) / Math.sqrt(variance[i]! + eps);
           shift[i] = (beta ? beta[i]! : 0) - mean[i]! * scale[i]!;
         }
-        return e.emit('batchNorm', [x], { axis }, { scale: { data: scale, shape: [c] }, shift: { data: shift, shape: [c] } }, x.layout, name, cls);
+        return e.emit(
+          'batchNorm',
+          [x],
+          { axis },
+          { scale: { data: scale, shape: [c] }, shift: { data: shift, shape: [c] } },
+          x.layout,
+          name,
+          cls,
+        );
       }
       case 'Flatten': {
         const x = e.asModel(one());
-        return x.shape.length === 1 ? x : e.emit('reshape', [x], { shape: [-1] }, {}, 'keras', name, cls);
+        return x.shape.length === 1
+          ? x
+          : e.emit('reshape', [x], { shape: [-1] }, {}, 'keras', name, cls);
       }
       case 'Reshape':
-        return e.emit('reshape', [e.asModel(one())], { shape: cfg.targetShape as number[] }, {}, 'keras', name, cls);
+        return e.emit(
+          'reshape',
+          [e.asModel(one())],
+          { shape: cfg.targetShape as number[] },
+          {},
+          'keras',
+          name,
+          cls,
+        );
       case 'Permute':
-        return e.emit('transpose', [e.asModel(one())], { perm: (cfg.dims as number[]).map((d) => d - 1) }, {}, 'keras', name, cls);
+        return e.emit(
+          'transpose',
+          [e.asModel(one())],
+          { perm: (cfg.dims as number[]).map((d) => d - 1) },
+          {},
+          'keras',
+          name,
+          cls,
+        );
       case 'ZeroPadding2D': {
         this.channelsLast(layer, cfg);
         const x = this.image(layer, one());
         const p = cfg.padding as number | number[] | number[][];
         const rows: number[][] =
-          typeof p === 'number' ? [[p, p], [p, p]] : Array.isArray(p[0]) ? (p as number[][]) : [[p[0] as number, p[0] as number], [p[1] as number, p[1] as number]];
+          typeof p === 'number'
+            ? [
+                [p, p],
+                [p, p],
+              ]
+            : Array.isArray(p[0])
+              ? (p as number[][])
+              : [
+                  [p[0] as number, p[0] as number],
+                  [p[1] as number, p[1] as number],
+                ];
         const [t, b] = rows[0]!;
         const [l, r] = rows[1]!;
-        return e.emit('pad', [x], { pads: [[0, 0], [t!, b!], [l!, r!]] }, {}, 'chw', name, cls);
+        return e.emit(
+          'pad',
+          [x],
+          {
+            pads: [
+              [0, 0],
+              [t!, b!],
+              [l!, r!],
+            ],
+          },
+          {},
+          'chw',
+          name,
+          cls,
+        );
       }
       case 'Activation':
         return emitActivation(e, one(), cfg.activation as string, name, cls);
       case 'ReLU': {
         const x = one();
         const max = cfg.maxValue as number | null | undefined;
-        return max === null || max === undefined ? e.emit('relu', [x], {}, {}, x.layout, name, cls) : e.emit('clip', [x], { min: 0, max }, {}, x.layout, name, cls);
+        return max === null || max === undefined
+          ? e.emit('relu', [x], {}, {}, x.layout, name, cls)
+          : e.emit('clip', [x], { min: 0, max }, {}, x.layout, name, cls);
       }
       case 'LeakyReLU': {
         const x = one();
-        return e.emit('leakyRelu', [x], { alpha: (cfg.alpha as number | undefined) ?? 0.3 }, {}, x.layout, name, cls);
+        return e.emit(
+          'leakyRelu',
+          [x],
+          { alpha: (cfg.alpha as number | undefined) ?? 0.3 },
+          {},
+          x.layout,
+          name,
+          cls,
+        );
       }
       case 'ELU': {
         const x = one();
-        return e.emit('elu', [x], { alpha: (cfg.alpha as number | undefined) ?? 1 }, {}, x.layout, name, cls);
+        return e.emit(
+          'elu',
+          [x],
+          { alpha: (cfg.alpha as number | undefined) ?? 1 },
+          {},
+          x.layout,
+          name,
+          cls,
+        );
       }
       case 'PReLU': {
         const x = one();
@@ -200,7 +318,10 @@ class LayerConverter {
         if (x.layout === 'chw') {
           const [h, wd, c] = alpha.shape as [number, number, number];
           const data = new Float32Array(alpha.data.length);
-          for (let i = 0; i < h; i++) for (let j = 0; j < wd; j++) for (let k = 0; k < c; k++) data[(k * h + i) * wd + j] = alpha.data[(i * wd + j) * c + k]!;
+          for (let i = 0; i < h; i++)
+            for (let j = 0; j < wd; j++)
+              for (let k = 0; k < c; k++)
+                data[(k * h + i) * wd + j] = alpha.data[(i * wd + j) * c + k]!;
           slope = { data, shape: [c, h, wd] };
         }
         return e.emit('prelu', [x], {}, { slope }, x.layout, name, cls);
@@ -208,13 +329,22 @@ class LayerConverter {
       case 'Softmax': {
         const x = e.asModel(one());
         const axis = (cfg.axis as number | undefined) ?? -1;
-        if (axis !== -1 && axis !== x.shape.length) this.fail(layer, `softmax over axis ${axis} (only the last axis)`);
+        if (axis !== -1 && axis !== x.shape.length)
+          this.fail(layer, `softmax over axis ${axis} (only the last axis)`);
         return e.emit('softmax', [x], { axis: -1 }, {}, 'keras', name, cls);
       }
       case 'Rescaling': {
         const x = one();
         const scalar = (v: unknown) => ({ data: Float32Array.of(Number(v)), shape: [1] });
-        return e.emit('scaleShift', [x], {}, { scale: scalar(cfg.scale ?? 1), offset: scalar(cfg.offset ?? 0) }, x.layout, name, cls);
+        return e.emit(
+          'scaleShift',
+          [x],
+          {},
+          { scale: scalar(cfg.scale ?? 1), offset: scalar(cfg.offset ?? 0) },
+          x.layout,
+          name,
+          cls,
+        );
       }
       case 'Add':
       case 'Subtract':
@@ -222,16 +352,28 @@ class LayerConverter {
         if (inputs.length < 2) this.fail(layer, 'needs at least two inputs');
         if (cls === 'Subtract' && inputs.length !== 2) this.fail(layer, 'needs exactly two inputs');
         const xs = e.unify(inputs);
-        const coefficients = cls === 'Subtract' ? [1, -1] : xs.map(() => (cls === 'Average' ? 1 / xs.length : 1));
+        const coefficients =
+          cls === 'Subtract' ? [1, -1] : xs.map(() => (cls === 'Average' ? 1 / xs.length : 1));
         return e.emit('add', xs, { coefficients }, {}, xs[0]!.layout, name, cls);
       }
       case 'Concatenate': {
         const xs = e.unify(inputs);
         const axis = (cfg.axis as number | undefined) ?? -1;
-        return e.emit('concat', xs, { axis: irAxisOf(xs[0]!, axis < 0 ? axis : axis - 1) }, {}, xs[0]!.layout, name, cls);
+        return e.emit(
+          'concat',
+          xs,
+          { axis: irAxisOf(xs[0]!, axis < 0 ? axis : axis - 1) },
+          {},
+          xs[0]!.layout,
+          name,
+          cls,
+        );
       }
       case 'Multiply':
-        return this.fail(layer, 'the product of two tensors is not an affine map of the input (scale by a constant with a Rescaling layer)');
+        return this.fail(
+          layer,
+          'the product of two tensors is not an affine map of the input (scale by a constant with a Rescaling layer)',
+        );
       default:
         return this.fail(layer, 'no mapping for this layer class');
     }
@@ -239,7 +381,12 @@ class LayerConverter {
 }
 
 /** Maps the layers of one (possibly nested) container in order, binding its inputs to `bound`. */
-function mapContainer(e: IrEmitter, conv: LayerConverter, model: tfl.LayersModel, bound: Value[]): Value {
+function mapContainer(
+  e: IrEmitter,
+  conv: LayerConverter,
+  model: tfl.LayersModel,
+  bound: Value[],
+): Value {
   const values = new Map<number, Value>();
   model.inputs.forEach((t, i) => values.set(t.id, bound[i]!));
   const has = (ts: SymbolicTensor[]) => ts.every((t) => values.has(t.id));
@@ -247,19 +394,35 @@ function mapContainer(e: IrEmitter, conv: LayerConverter, model: tfl.LayersModel
     const cls = layer.getClassName();
     if (cls === 'InputLayer') continue;
     for (const node of layer.inboundNodes) {
-      if (node.inputTensors.length === 0 || !has(node.inputTensors) || has(node.outputTensors)) continue;
-      if (node.outputTensors.length !== 1) throw new UnsupportedOpError(cls, layer.name, e.model, `${node.outputTensors.length} outputs`);
+      if (node.inputTensors.length === 0 || !has(node.inputTensors) || has(node.outputTensors))
+        continue;
+      if (node.outputTensors.length !== 1)
+        throw new UnsupportedOpError(
+          cls,
+          layer.name,
+          e.model,
+          `${node.outputTensors.length} outputs`,
+        );
       const inputs = node.inputTensors.map((t) => values.get(t.id)!);
       let out: Value;
-      if (CONTAINERS.has(cls)) out = mapContainer(e, conv, layer as unknown as tfl.LayersModel, inputs);
+      if (CONTAINERS.has(cls))
+        out = mapContainer(e, conv, layer as unknown as tfl.LayersModel, inputs);
       else if (INFERENCE_IDENTITY.has(cls)) out = inputs[0]!;
       else out = conv.convert(layer, inputs);
       values.set(node.outputTensors[0]!.id, out);
     }
   }
-  if (model.outputs.length !== 1) throw new BiaspropError('INVALID_GRAPH', `model '${e.model}': ${model.name} has ${model.outputs.length} outputs; biasprop explains one`);
+  if (model.outputs.length !== 1)
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `model '${e.model}': ${model.name} has ${model.outputs.length} outputs; biasprop explains one`,
+    );
   const out = values.get(model.outputs[0]!.id);
-  if (!out) throw new BiaspropError('INVALID_GRAPH', `model '${e.model}': the output of '${model.name}' is not reachable from its input`);
+  if (!out)
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `model '${e.model}': the output of '${model.name}' is not reachable from its input`,
+    );
   return out;
 }
 
@@ -279,11 +442,18 @@ function mapContainer(e: IrEmitter, conv: LayerConverter, model: tfl.LayersModel
  */
 export function fromLayersModel(model: tfl.LayersModel, options: ImportOptions = {}): IRGraph {
   const modelName = options.name ?? model.name;
-  if (model.inputs.length !== 1) throw new BiaspropError('INVALID_GRAPH', `model '${modelName}' has ${model.inputs.length} inputs; biasprop explains single-input models`);
+  if (model.inputs.length !== 1)
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `model '${modelName}' has ${model.inputs.length} inputs; biasprop explains single-input models`,
+    );
   const input = model.inputs[0]!;
   const shape = input.shape.slice(1);
   if (!shape.every((d): d is number => typeof d === 'number' && d > 0)) {
-    throw new BiaspropError('INVALID_GRAPH', `model '${modelName}': input '${input.name}' needs a static shape, got [${input.shape.join(', ')}]`);
+    throw new BiaspropError(
+      'INVALID_GRAPH',
+      `model '${modelName}': input '${input.name}' needs a static shape, got [${input.shape.join(', ')}]`,
+    );
   }
   const e = new IrEmitter(modelName, input.sourceLayer.name, shape);
   const out = mapContainer(e, new LayerConverter(e), model, [e.input]);

@@ -21,11 +21,16 @@ export type TfjsModelFormat = 'layers-model' | 'graph-model';
  * ```
  */
 export function formatOf(artifacts: tf.io.ModelArtifacts): TfjsModelFormat {
-  if (artifacts.format === 'graph-model' || artifacts.format === 'layers-model') return artifacts.format;
+  if (artifacts.format === 'graph-model' || artifacts.format === 'layers-model')
+    return artifacts.format;
   const topology = artifacts.modelTopology as Record<string, unknown> | undefined;
   if (topology && Array.isArray(topology.node)) return 'graph-model';
-  if (topology && (topology.model_config !== undefined || topology.class_name !== undefined)) return 'layers-model';
-  throw new BiaspropError('INVALID_GRAPH', `unrecognized tfjs model.json: format '${artifacts.format ?? ''}'`);
+  if (topology && (topology.model_config !== undefined || topology.class_name !== undefined))
+    return 'layers-model';
+  throw new BiaspropError(
+    'INVALID_GRAPH',
+    `unrecognized tfjs model.json: format '${artifacts.format ?? ''}'`,
+  );
 }
 
 function isNode(): boolean {
@@ -49,7 +54,10 @@ function handlerFor(source: string): tf.io.IOHandler {
  * const e = await explain(graph, x, { backend: await TfjsBackend.create() });
  * ```
  */
-export async function loadGraph(source: string | tf.io.IOHandler, options: ImportOptions = {}): Promise<IRGraph> {
+export async function loadGraph(
+  source: string | tf.io.IOHandler,
+  options: ImportOptions = {},
+): Promise<IRGraph> {
   const handler = typeof source === 'string' ? handlerFor(source) : source;
   if (!handler.load) throw new BiaspropError('INVALID_OPTION', 'the IOHandler cannot load');
   const artifacts = await handler.load();

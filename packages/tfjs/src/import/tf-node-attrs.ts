@@ -42,7 +42,9 @@ export interface TfNode {
 }
 
 function decodeBase64(s: string): string {
-  return typeof atob === 'function' ? atob(s) : String.fromCharCode(...Uint8Array.from(Buffer.from(s, 'base64')));
+  return typeof atob === 'function'
+    ? atob(s)
+    : String.fromCharCode(...Uint8Array.from(Buffer.from(s, 'base64')));
 }
 
 /**

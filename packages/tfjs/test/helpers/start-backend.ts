@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TfjsBackend } from '../../src/index.js';
 
 /** A started backend, or why it could not start. */
-export type Started = { backend: TfjsBackend; reason?: undefined } | { backend?: undefined; reason: string };
+export type Started =
+  { backend: TfjsBackend; reason?: undefined } | { backend?: undefined; reason: string };
 
 /**
  * Activates a tfjs backend and wraps it; when it cannot start (not registered, no WebGL/WebGPU

@@ -21,17 +21,34 @@ export const attr = {
  */
 export class TfGraphDef {
   readonly nodes: TfNode[] = [];
-  private readonly weights: { name: string; data: Float32Array | Int32Array; shape: number[] }[] = [];
+  private readonly weights: { name: string; data: Float32Array | Int32Array; shape: number[] }[] =
+    [];
 
   placeholder(name: string, shape: number[]): string {
-    this.nodes.push({ name, op: 'Placeholder', attr: { shape: attr.shape(shape), dtype: { type: 'DT_FLOAT' } as TfAttr } });
+    this.nodes.push({
+      name,
+      op: 'Placeholder',
+      attr: { shape: attr.shape(shape), dtype: { type: 'DT_FLOAT' } as TfAttr },
+    });
     return name;
   }
 
-  const(name: string, data: ArrayLike<number>, shape: number[], dtype: 'float32' | 'int32' = 'float32'): string {
+  const(
+    name: string,
+    data: ArrayLike<number>,
+    shape: number[],
+    dtype: 'float32' | 'int32' = 'float32',
+  ): string {
     const arr = dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data);
     this.weights.push({ name, data: arr, shape });
-    this.nodes.push({ name, op: 'Const', attr: { dtype: { type: dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT' } as TfAttr, value: { tensor: {} } as TfAttr } });
+    this.nodes.push({
+      name,
+      op: 'Const',
+      attr: {
+        dtype: { type: dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT' } as TfAttr,
+        value: { tensor: {} } as TfAttr,
+      },
+    });
     return name;
   }
 
@@ -54,7 +71,11 @@ export class TfGraphDef {
       generatedBy: 'biasprop tests',
       convertedBy: 'hand-written GraphDef',
       modelTopology: { node: this.nodes, library: {}, versions: {} },
-      weightSpecs: this.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.data instanceof Int32Array ? 'int32' : 'float32' })),
+      weightSpecs: this.weights.map((w) => ({
+        name: w.name,
+        shape: w.shape,
+        dtype: w.data instanceof Int32Array ? 'int32' : 'float32',
+      })),
       weightData: buf.buffer,
     };
   }

@@ -16,7 +16,8 @@ export function randomizeWeights(model: tfl.LayersModel, seed: number): void {
     const fresh = layer.weights.map((w, i) => {
       const n = ws[i]!.size;
       const vals = randomArray(n, r, 1);
-      if (w.originalName.endsWith('moving_variance')) for (let k = 0; k < n; k++) vals[k] = Math.abs(vals[k]!) + 0.3;
+      if (w.originalName.endsWith('moving_variance'))
+        for (let k = 0; k < n; k++) vals[k] = Math.abs(vals[k]!) + 0.3;
       if (w.originalName.endsWith('gamma')) for (let k = 0; k < n; k++) vals[k] = vals[k]! + 1;
       return tf.tensor(vals, ws[i]!.shape);
     });
@@ -48,9 +49,14 @@ export function tfjsPredict(model: Predictor, x: HostTensor): Float32Array {
 }
 
 /** max |IR forward (float64 reference) − tfjs predict| / max |tfjs predict|. */
-export async function forwardError(graph: IRGraph, model: Predictor, x: HostTensor): Promise<number> {
+export async function forwardError(
+  graph: IRGraph,
+  model: Predictor,
+  x: HostTensor,
+): Promise<number> {
   const ours = await predict(graph, x, new ReferenceBackend());
   const theirs = tfjsPredict(model, x);
-  if (ours.data.length !== theirs.length) throw new Error(`output sizes differ: ${ours.data.length} vs ${theirs.length}`);
+  if (ours.data.length !== theirs.length)
+    throw new Error(`output sizes differ: ${ours.data.length} vs ${theirs.length}`);
   return relativeError(ours.data, theirs);
 }
