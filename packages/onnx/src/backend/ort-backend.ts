@@ -4,6 +4,8 @@ import { encodeModel } from '../proto/onnx-proto.js';
 import type { OrtExecutionProvider, OrtRuntimeKind } from './execution-providers.js';
 import { ortBackendName } from './execution-providers.js';
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from './ort-runtime.js';
+import type { WebglContextLike } from './legacy-webgl-precision.js';
+import { legacyWebglPrecision } from './legacy-webgl-precision.js';
 import type { TracedProgram } from './trace-program.js';
 import { traceProgram } from './trace-program.js';
 
@@ -77,7 +79,8 @@ function shapesKey(inputs: Readonly<Record<string, HostTensor>>): string {
  * shapes), caches it and reuses it for every later call with the same key and shapes. Data
  * crosses from JavaScript to the runtime once per call (the inputs) and back once (the
  * outputs). Works with onnxruntime-node (`cpu`, `webgpu`, `cuda` where installed) and
- * onnxruntime-web (`wasm`, `webgpu`, `webgl`). Computes in float32.
+ * onnxruntime-web (`wasm`, `webgpu`, `webgl`). Computes in float32 (float16 on a legacy WebGL
+ * provider whose WebGL 1 context has no renderable float32 textures: see `precision`).
  *
  * @example
  * ```ts
@@ -89,7 +92,7 @@ function shapesKey(inputs: Readonly<Record<string, HostTensor>>): string {
  */
 export class OrtBackend implements Backend {
   readonly name: string;
-  readonly precision: Precision = 'float32';
+  private knownPrecision: Precision | undefined;
   /** The execution provider sessions are created with. */
   readonly executionProvider: OrtExecutionProvider;
   /** onnxruntime-node or onnxruntime-web. */
@@ -107,6 +110,19 @@ export class OrtBackend implements Backend {
     this.executionProvider =
       options.executionProvider ?? (this.runtime === 'node' ? 'cpu' : 'wasm');
     this.name = options.name ?? ortBackendName(this.runtime, this.executionProvider);
+  }
+
+  /**
+   * The float precision results are computed in: float32, except on the legacy WebGL provider
+   * where its WebGL 1 context cannot render to float32 textures (then float16; known once the
+   * provider has created its context, i.e. after the first run).
+   */
+  get precision(): Precision {
+    if (this.knownPrecision) return this.knownPrecision;
+    if (this.executionProvider !== 'webgl') return (this.knownPrecision = 'float32');
+    const gl = (this.ort.env as { webgl?: { context?: WebglContextLike } }).webgl?.context;
+    if (!gl) return 'float32';
+    return (this.knownPrecision = legacyWebglPrecision(gl));
   }
 
   /** Number of compiled programs in the cache. */
