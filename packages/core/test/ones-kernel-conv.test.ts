@@ -5,14 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Conv2dParams, RefHandle } from '../src/index.js';
 import { Ops, referenceKernels } from '../src/index.js';
 import { onesKernelConv2d, onesKernelConv2dTranspose } from '../src/ops/ones-kernel-conv.js';
-
-function random(n: number, seed: number): Float64Array {
-  let s = seed;
-  return Float64Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648 - 0.5;
-  });
-}
+import { mulberry32, uniform } from './helpers/random.js';
 
 const CASES: { name: string; x: number[]; w: number[]; p: Conv2dParams }[] = [
   {
@@ -42,9 +35,10 @@ describe('onesKernelConv2d / onesKernelConv2dTranspose', () => {
     it(`equal conv2d / conv2dTranspose with an all-ones weight: ${name}`, () => {
       const ops = new Ops(referenceKernels);
       const input = ops.constant(
-        random(
+        uniform(
+          mulberry32(1),
           x.reduce((a, b) => a * b),
-          1,
+          0.5,
         ),
         x,
       );
@@ -56,9 +50,10 @@ describe('onesKernelConv2d / onesKernelConv2dTranspose', () => {
       values(want).forEach((v, i) => expect(a[i]).toBeCloseTo(v, 12));
 
       const dy = ops.constant(
-        random(
+        uniform(
+          mulberry32(2),
           want.shape.reduce((a, b) => a * b),
-          2,
+          0.5,
         ),
         want.shape,
       );

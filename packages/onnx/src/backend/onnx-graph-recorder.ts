@@ -159,6 +159,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
   /** Weight values (initializers and their reshaped views) with their data, for `legacyWebgl`. */
   private readonly constantData = new Map<string, { data: FloatArray; shape: Shape }>();
   private readonly int64Constants = new Map<string, string>();
+  /** Constant tensors the recorder makes itself (fills, triangular matrices), by description. */
   private readonly fills = new Map<string, string>();
   private weightBytes = 0;
   /** Outputs of the nodes recorded so far, by operator, inputs and attributes. */
@@ -554,16 +555,27 @@ export class OnnxGraphRecorder implements Kernels<string> {
     const moved = a === rank - 1 ? x.handle : this.node('Transpose', [x.handle], { perm });
     const movedShape = perm.map((i) => x.shape[i]!);
     const rows = this.node('Reshape', [moved, this.int64s([-1, n])]);
-    const tri = Array.from({ length: n * n }, (_, k) => {
-      const [i, j] = [Math.floor(k / n), k % n];
-      return exclusive ? Number(i < j) : Number(i <= j);
-    });
-    const triangle = this.fresh('w');
-    this.initializers.push(float32Tensor(triangle, tri, [n, n]));
+    const triangle = this.triangle(n, exclusive);
     const summed = this.node('Reshape', [this.gemm(rows, triangle, n), this.int64s(movedShape)]);
     if (a === rank - 1) return summed;
     const inverse = perm.map((_, i) => perm.indexOf(i));
     return this.node('Transpose', [summed], { perm: inverse });
+  }
+
+  /** The `n × n` 0/1 matrix `[i ≤ j]` (`[i < j]` when `exclusive`), one initializer per kind. */
+  private triangle(n: number, exclusive: boolean): string {
+    const key = `triangle|${n}|${exclusive}`;
+    let name = this.fills.get(key);
+    if (!name) {
+      const values = Array.from({ length: n * n }, (_, k) => {
+        const [i, j] = [Math.floor(k / n), k % n];
+        return exclusive ? Number(i < j) : Number(i <= j);
+      });
+      name = this.fresh('w');
+      this.initializers.push(float32Tensor(name, values, [n, n]));
+      this.fills.set(key, name);
+    }
+    return name;
   }
 
   matMul(a: In, b: In, transA: boolean, transB: boolean): string {
@@ -586,14 +598,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
     attrs: Readonly<Record<string, OnnxAttrValue>> = {},
   ): string {
     if (!this.options.legacyWebgl) return this.node('Gemm', [a, b], attrs);
-    const key = `gemm-zero|${columns}`;
-    let zeros = this.fills.get(key);
-    if (!zeros) {
-      zeros = this.fresh('c');
-      this.initializers.push(float32Tensor(zeros, new Float32Array(columns), [columns]));
-      this.fills.set(key, zeros);
-    }
-    return this.node('Gemm', [a, b, zeros], attrs);
+    return this.node('Gemm', [a, b, this.fill([columns], 0)], attrs);
   }
 
   conv2d(x: In, w: In, p: Conv2dParams): string {
