@@ -1,7 +1,8 @@
 // Prepares a self-contained GPU check: exports attribution graphs of the fixture networks as
 // standalone .onnx files with inputs and float64 reference outputs (explain() on the reference
 // backend), so any ONNX Runtime build (e.g. Python onnxruntime-gpu) can run and check them with
-// no JavaScript. Usage: tsx --conditions=@biasprop/source scripts/gpu-check-prepare.ts [outDir]
+// no JavaScript.
+// Usage: tsx --conditions=@biasprop/source scripts/gpu-check-prepare.ts [outDir] [--cases=a,b]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Explanation, HostTensor, IRGraph, Target } from '@biasprop/core';
@@ -10,7 +11,14 @@ import { lenetBn, mixedNet, mlp, seeded, smallVgg } from '../bench/networks.js';
 import { exportAttributionGraph } from '../src/index.js';
 
 const RULES = ['contribution', 'weight', 'signed', 'uniform'] as const;
-const outDir = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '.gpu-check'));
+const args = process.argv.slice(2);
+const outDir = resolve(
+  args.find((a) => !a.startsWith('--')) ?? join(import.meta.dirname, '..', '.gpu-check'),
+);
+/** `--cases=mlp-b4,mixed-b4` prepares only those (the test of the GPU-check scripts does). */
+const only = (args.find((a) => a.startsWith('--cases='))?.slice('--cases='.length) ?? '')
+  .split(',')
+  .filter(Boolean);
 
 interface FileInfo {
   file: string;
@@ -87,19 +95,31 @@ const CASES: { name: string; graph: () => IRGraph; batch: number; igSteps?: numb
 
 await mkdir(outDir, { recursive: true });
 const manifest: unknown[] = [];
-for (const c of CASES) {
+for (const c of CASES.filter((k) => only.length === 0 || only.includes(k.name))) {
   const graph = c.graph();
   const dir = join(outDir, c.name);
   await mkdir(dir, { recursive: true });
   const x = fixtureBatch(graph, c.batch, c.batch + 7);
   // Half the examples explain the predicted class (-1), the others class 1.
   const targets = Array.from({ length: c.batch }, (_, i) => (i % 2 === 0 ? -1 : 1));
-  const exported = exportAttributionGraph(graph, {
+  const exportOptions = {
     batch: c.batch,
     rules: RULES,
     ...(c.igSteps ? { integratedGradients: { steps: c.igSteps } } : {}),
-  });
+  };
+  const exported = exportAttributionGraph(graph, exportOptions);
   await writeFile(join(dir, 'model.onnx'), exported.bytes);
+  // ONNX Runtime's WebGPU provider needs its own graph where a conv has an input channel count
+  // its Conv gets wrong; written only where it differs from the portable one.
+  const models: Record<string, string> = {};
+  const forWebgpu = exportAttributionGraph(graph, {
+    ...exportOptions,
+    executionProvider: 'webgpu',
+  });
+  if (Buffer.compare(Buffer.from(forWebgpu.bytes), Buffer.from(exported.bytes)) !== 0) {
+    await writeFile(join(dir, 'model-webgpu.onnx'), forWebgpu.bytes);
+    models.webgpu = `${c.name}/model-webgpu.onnx`;
+  }
   const want = await explain(graph, x, {
     target: targets.map((t): Target => (t < 0 ? 'pred' : t)),
     rules: RULES,
@@ -118,6 +138,7 @@ for (const c of CASES) {
   manifest.push({
     name: c.name,
     model: `${c.name}/model.onnx`,
+    models,
     dir: c.name,
     batch: c.batch,
     inputs,

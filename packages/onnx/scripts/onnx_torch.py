@@ -62,6 +62,19 @@ def _op_conv_transpose(x, w, b, a):
     return y[:, :, pads[0]:h - pads[2], pads[1]:wd - pads[3]]
 
 
+def _slice_indices(dim, start, end, step, device):
+    """Indices ONNX Slice takes along one axis (negative steps too, which torch slicing lacks)."""
+    if step == 0:
+        raise ValueError("Slice step 0")
+    start = start + dim if start < 0 else start
+    end = end + dim if end < 0 else end
+    if step > 0:
+        start, end = min(max(start, 0), dim), min(max(end, 0), dim)
+    else:
+        start, end = min(max(start, 0), dim - 1), min(max(end, -1), dim - 1)
+    return torch.arange(start, end, step, device=device, dtype=torch.int64)
+
+
 def _reduce(fn, x, axes, keep):
     if axes is None:
         axes = list(range(x.dim()))
@@ -74,13 +87,49 @@ def _reduce(fn, x, axes, keep):
     return out
 
 
+class TorchGraph:
+    """An ONNX graph whose initializers live on a torch device; calling it evaluates every output.
+
+    `float_dtype=torch.float64` runs a float32 graph in float64 (initializers, inputs, casts and
+    constants): the same operators with rounding out of the way, to tell a wrong operator from
+    float32 rounding.
+
+    Example:
+        graph = TorchGraph(onnx.load("model.onnx"), "cuda")
+        outputs = graph({"x": x, "target": target})  # {output name: numpy array}
+    """
+
+    def __init__(self, model: onnx.ModelProto, device: str = "cuda", float_dtype=torch.float32):
+        self.model = model
+        self.device = device
+        self.float_dtype = float_dtype
+        self.constants = {init.name: self._tensor(numpy_helper.to_array(init)) for init in model.graph.initializer}
+
+    def _tensor(self, array: np.ndarray) -> torch.Tensor:
+        t = torch.from_numpy(np.ascontiguousarray(array).copy()).to(self.device)
+        return t.to(self.float_dtype) if t.is_floating_point() else t
+
+    @torch.no_grad()
+    def __call__(self, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {k: v.cpu().numpy() for k, v in self.run_on_device(feeds).items()}
+
+    @torch.no_grad()
+    def run_on_device(self, feeds: dict[str, np.ndarray], keep_all: bool = False) -> dict[str, torch.Tensor]:
+        """Evaluates the graph; the outputs stay on the device (for timing without the copy back).
+        `keep_all` returns every value the graph computed, not only its outputs."""
+        env: dict[str, torch.Tensor] = dict(self.constants)
+        for name, value in feeds.items():
+            env[name] = self._tensor(value)
+        _evaluate(self.model, env, self.device, self.float_dtype)
+        return env if keep_all else {o.name: env[o.name] for o in self.model.graph.output}
+
+
 def run(model: onnx.ModelProto, feeds: dict[str, np.ndarray], device: str = "cuda") -> dict[str, np.ndarray]:
-    """Evaluates every output of `model` for `feeds`; returns numpy arrays."""
-    env: dict[str, torch.Tensor] = {}
-    for init in model.graph.initializer:
-        env[init.name] = torch.from_numpy(numpy_helper.to_array(init).copy()).to(device)
-    for name, value in feeds.items():
-        env[name] = torch.from_numpy(np.ascontiguousarray(value)).to(device)
+    """Evaluates every output of `model` for `feeds` once; returns numpy arrays."""
+    return TorchGraph(model, device)(feeds)
+
+
+def _evaluate(model: onnx.ModelProto, env: dict[str, torch.Tensor], device: str, float_dtype) -> None:
     F = torch.nn.functional
     for node in model.graph.node:
         a = _attrs(node)
@@ -100,7 +149,8 @@ def run(model: onnx.ModelProto, feeds: dict[str, np.ndarray], device: str = "cud
                  "Sigmoid": torch.sigmoid, "Tanh": torch.tanh, "Not": torch.logical_not,
                  "Identity": lambda t: t, "Relu": torch.relu}[op](x)
         elif op == "Cast":
-            y = x.to(_DTYPES[int(a["to"])])
+            to = _DTYPES[int(a["to"])]
+            y = x.to(float_dtype if to == torch.float32 else to)
         elif op == "Where":
             y = torch.where(ins[0].bool(), ins[1], ins[2])
         elif op == "ReduceSum":
@@ -140,12 +190,9 @@ def run(model: onnx.ModelProto, feeds: dict[str, np.ndarray], device: str = "cud
             starts, ends = _axes_list(ins[1].cpu().numpy()), _axes_list(ins[2].cpu().numpy())
             axes = _axes_list(ins[3].cpu().numpy()) if len(ins) > 3 and ins[3] is not None else list(range(len(starts)))
             steps = _axes_list(ins[4].cpu().numpy()) if len(ins) > 4 and ins[4] is not None else [1] * len(starts)
-            idx = [slice(None)] * x.dim()
+            y = x
             for s, e, ax, st in zip(starts, ends, axes, steps):
-                dim = x.shape[ax]
-                e = min(e, dim) if e >= 0 else e
-                idx[ax] = slice(s, e, st)
-            y = x[tuple(idx)]
+                y = torch.index_select(y, ax % x.dim(), _slice_indices(x.shape[ax], s, e, st, x.device))
         elif op == "Pad":
             pads = _axes_list(ins[1].cpu().numpy())
             value = float(ins[2].reshape(-1)[0].item()) if len(ins) > 2 and ins[2] is not None else 0.0
@@ -161,9 +208,11 @@ def run(model: onnx.ModelProto, feeds: dict[str, np.ndarray], device: str = "cud
             shape = _axes_list(x.cpu().numpy())
             v = a.get("value")
             arr = numpy_helper.to_array(v) if v is not None else np.zeros(1, np.float32)
-            y = torch.full(shape, float(arr.reshape(-1)[0]), dtype=torch.from_numpy(arr).dtype, device=device)
+            dtype = torch.from_numpy(arr).dtype
+            y = torch.full(shape, float(arr.reshape(-1)[0]), dtype=float_dtype if dtype.is_floating_point else dtype, device=device)
         elif op == "Constant":
             y = torch.from_numpy(numpy_helper.to_array(a["value"]).copy()).to(device)
+            y = y.to(float_dtype) if y.is_floating_point() else y
         elif op == "Unsqueeze":
             axes = _axes_list(ins[1].cpu().numpy()) if len(ins) > 1 else list(a["axes"])
             y = x
@@ -206,4 +255,3 @@ def run(model: onnx.ModelProto, feeds: dict[str, np.ndarray], device: str = "cud
         for name, value in zip(node.output, outs):
             if name:
                 env[name] = value
-    return {o.name: env[o.name].detach().cpu().numpy() for o in model.graph.output}

@@ -32,6 +32,8 @@ export type {
 export type { OnnxAttrValue } from './backend/onnx-nodes.js';
 export { ONNX_IR_VERSION, ONNX_OPSET } from './backend/onnx-nodes.js';
 export { traceProgram } from './backend/trace-program.js';
+export { recordingOptionsFor } from './backend/provider-recording-options.js';
+export type { ProviderRecordingOverrides } from './backend/provider-recording-options.js';
 export type { TracedProgram } from './backend/trace-program.js';
 export { OrtBackend } from './backend/ort-backend.js';
 export type { OrtBackendOptions, OrtBackendStats } from './backend/ort-backend.js';

@@ -3,6 +3,7 @@ import { BiaspropError } from '@biasprop/core';
 import { encodeModel } from '../proto/onnx-proto.js';
 import type { OrtExecutionProvider, OrtRuntimeKind } from './execution-providers.js';
 import { ortBackendName } from './execution-providers.js';
+import { recordingOptionsFor } from './provider-recording-options.js';
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from './ort-runtime.js';
 import type { WebglContextLike } from './legacy-webgl-precision.js';
 import { legacyWebglPrecision } from './legacy-webgl-precision.js';
@@ -159,18 +160,7 @@ export class OrtBackend implements Backend {
   ): TracedProgram {
     const shapes: Record<string, Shape> = {};
     for (const [k, t] of Object.entries(inputs)) shapes[k] = t.shape;
-    const multiple =
-      this.options.convChannelMultiple ?? (this.executionProvider === 'webgpu' ? 4 : 1);
-    const cpuProvider = this.executionProvider === 'cpu' || this.executionProvider === 'wasm';
-    const nativeMaxPool =
-      (this.options.maxPoolLowering ?? (cpuProvider ? 'native' : 'portable')) === 'native';
-    return traceProgram(program, shapes, {
-      convChannelMultiple: multiple,
-      nativeMaxPool,
-      fullShapeWhere: this.executionProvider === 'webgpu',
-      avoidMaxMin: this.executionProvider === 'webgpu',
-      legacyWebgl: this.options.legacyWebglOperators ?? this.executionProvider === 'webgl',
-    });
+    return traceProgram(program, shapes, recordingOptionsFor(this.executionProvider, this.options));
   }
 
   private async compile(

@@ -13,7 +13,9 @@ import {
   selectionKey,
   sizeOf,
 } from '@biasprop/core';
+import type { OrtExecutionProvider } from '../backend/execution-providers.js';
 import { OnnxGraphRecorder } from '../backend/onnx-graph-recorder.js';
+import { recordingOptionsFor } from '../backend/provider-recording-options.js';
 import type { ModelProto } from '../proto/onnx-proto.js';
 import { TensorDataType, encodeModel } from '../proto/onnx-proto.js';
 
@@ -41,6 +43,15 @@ export interface ExportAttributionOptions {
   };
   /** Graph optimization is up to the runtime; a model name for the file (default the graph's). */
   readonly name?: string;
+  /**
+   * The ONNX Runtime execution provider the file is meant for, when it needs a graph of its own:
+   * the graph is then recorded as {@link OrtBackend} records it there. `webgpu`: conv input
+   * channels are zero-padded to a multiple of 4, because ONNX Runtime's WebGPU `Conv` returns
+   * wrong values for some channel counts (e.g. 6 input channels, LeNet's second conv); `cpu` and
+   * `wasm`: max pooling uses ONNX Runtime's own `MaxPool`. Default: none, the portable graph,
+   * right on every provider but WebGPU. The legacy `webgl` provider cannot be exported for.
+   */
+  readonly executionProvider?: Exclude<OrtExecutionProvider, 'webgl'>;
 }
 
 /** One input or output of the exported model. */
@@ -103,7 +114,13 @@ export function exportAttributionGraph(
   const outNode = graph.nodes.find((v) => v.name === graph.output)!;
   const classes = sizeOf(outNode.shape);
   const xShape = [batch, ...graph.input.shape];
-  const rec = new OnnxGraphRecorder();
+  const provider = options.executionProvider;
+  if ((provider as string | undefined) === 'webgl')
+    throw new BiaspropError(
+      'INVALID_OPTION',
+      "exportAttributionGraph cannot export for the legacy 'webgl' provider (its opset 12 operator set lacks the exported graph's target handling); run it through OrtBackend instead",
+    );
+  const rec = new OnnxGraphRecorder(recordingOptionsFor(provider));
   const ops = new Ops(rec, rec.weightCache);
   const inputs: ExportedTensorInfo[] = [];
   const outputs: ExportedTensorInfo[] = [];

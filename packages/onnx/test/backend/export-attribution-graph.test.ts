@@ -7,14 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { lenetBn, mixedNet, seeded } from '../../bench/networks.js';
 import { decodeModel, exportAttributionGraph } from '../../src/index.js';
 import { relativeError } from './helpers/kernel-harness.js';
+import { nodeProvider } from './helpers/node-backends.js';
 
 const TOL = 1e-4;
 
 async function runExported(
   bytes: Uint8Array,
   feeds: Record<string, ort.Tensor>,
+  executionProvider = 'cpu',
 ): Promise<Record<string, HostTensor>> {
-  const session = await ort.InferenceSession.create(bytes);
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: [executionProvider],
+  });
   const out = await session.run(feeds);
   await session.release();
   const result: Record<string, HostTensor> = {};
@@ -141,6 +145,60 @@ describe('exportAttributionGraph', () => {
     expect(relativeError(got.total_contribution!, want.total!.contribution!)).toBeLessThanOrEqual(
       TOL,
     );
+  });
+
+  describe('for the WebGPU provider', async () => {
+    const webgpu = await nodeProvider('webgpu');
+    const rules = ['contribution'] as const;
+    const plain = exportAttributionGraph(graph, { batch, rules });
+    const forWebgpu = exportAttributionGraph(graph, { batch, rules, executionProvider: 'webgpu' });
+    const feeds = {
+      x: new ort.Tensor('float32', x.data as Float32Array, [...x.shape]),
+      target: new ort.Tensor('int64', BigInt64Array.from([-1n, 3n, -1n]), [batch]),
+    };
+    /** Input channels per group of each Conv whose weight is an initializer (a padded one is not). */
+    const initializerConvChannels = (bytes: Uint8Array): number[] => {
+      const g = decodeModel(bytes).graph!;
+      const dims = new Map(g.initializer!.map((t) => [t.name!, t.dims!.map(Number)]));
+      return g
+        .node!.filter((n) => n.op_type === 'Conv' && dims.has(n.input![1]!))
+        .map((n) => dims.get(n.input![1]!)![1]!);
+    };
+
+    it("pads LeNet's 6-channel conv to 8 channels of which 2 are zero: ort-cpu gives the same outputs", async () => {
+      expect(initializerConvChannels(plain.bytes)).toContain(6);
+      expect(initializerConvChannels(forWebgpu.bytes).filter((c) => c > 1 && c % 4 !== 0)).toEqual(
+        [],
+      );
+      const a = await runExported(plain.bytes, feeds);
+      const b = await runExported(forWebgpu.bytes, feeds);
+      for (const name of ['logits', 'gradient', 'bbp_contribution', 'b'])
+        expect(relativeError(b[name]!, a[name]!), name).toBeLessThanOrEqual(1e-6);
+    });
+
+    if (webgpu.skip) {
+      it.skip(`ort-webgpu skipped: ${webgpu.skip}`, () => {});
+      console.warn(`[ort-webgpu] skipped: ${webgpu.skip}`);
+      return;
+    }
+    it('runs right on onnxruntime-node WebGPU, where the portable graph does not (an ONNX Runtime 1.30 Conv bug)', async () => {
+      const want = await runExported(plain.bytes, feeds);
+      const got = await runExported(forWebgpu.bytes, feeds, 'webgpu');
+      for (const name of ['logits', 'gradient', 'bbp_contribution', 'total_contribution', 'b'])
+        expect(relativeError(got[name]!, want[name]!), name).toBeLessThanOrEqual(TOL);
+      // The upstream bug the padding works around. When this fails, ONNX Runtime's WebGPU Conv
+      // handles 6 input channels and `convChannelMultiple` can default to 1 there.
+      const wrong = await runExported(plain.bytes, feeds, 'webgpu');
+      expect(relativeError(wrong.logits!, want.logits!)).toBeGreaterThan(1e-2);
+    }, 300_000);
+  });
+
+  it('refuses to export for the legacy WebGL provider', () => {
+    expect(() =>
+      exportAttributionGraph(graph, {
+        executionProvider: 'webgl' as unknown as 'cpu',
+      }),
+    ).toThrow(/legacy 'webgl'/);
   });
 
   it('rejects a bad batch size', () => {

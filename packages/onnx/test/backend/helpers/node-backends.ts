@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type * as OrtNode from 'onnxruntime-node';
 import { OrtBackend, probeExecutionProvider } from '../../../src/index.js';
 import type { OrtExecutionProvider } from '../../../src/index.js';
 
@@ -13,16 +14,27 @@ export interface BackendCase {
 /** Chromium's software Vulkan driver (SwiftShader), which gives onnxruntime-node's WebGPU an adapter. */
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
+/**
+ * onnxruntime-node, and why `ep` cannot run here (undefined when it can). For `webgpu` it points
+ * the Vulkan loader at SwiftShader first, unless VK_ICD_FILENAMES names a driver already.
+ */
+export async function nodeProvider(
+  ep: OrtExecutionProvider,
+): Promise<{ ort: typeof OrtNode; skip?: string }> {
+  if (ep === 'webgpu' && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const ort = await import('onnxruntime-node');
+  const probe = await probeExecutionProvider(ort, ep);
+  return probe.available ? { ort } : { ort, skip: skipReason(ep, probe.reason ?? 'unavailable') };
+}
+
 /** onnxruntime-node with one provider; probes availability first. */
 async function nodeCase(
   ep: OrtExecutionProvider,
   maxPoolLowering?: 'native' | 'portable',
   legacyWebglOperators = false,
 ): Promise<BackendCase> {
-  if (ep === 'webgpu' && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  const ort = await import('onnxruntime-node');
-  const probe = await probeExecutionProvider(ort, ep);
+  const { ort, skip } = await nodeProvider(ep);
   return {
     name: `ort-${ep}${maxPoolLowering ? ` (${maxPoolLowering} max pool)` : ''}${legacyWebglOperators ? ' (legacy WebGL operators)' : ''}`,
     create: async () =>
@@ -33,7 +45,7 @@ async function nodeCase(
         ...(maxPoolLowering ? { maxPoolLowering } : {}),
         ...(legacyWebglOperators ? { legacyWebglOperators } : {}),
       }),
-    ...(probe.available ? {} : { skip: skipReason(ep, probe.reason ?? 'unavailable') }),
+    ...(skip ? { skip } : {}),
   };
 }
 
