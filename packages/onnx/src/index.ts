@@ -36,6 +36,7 @@ export { recordingOptionsFor } from './backend/provider-recording-options.js';
 export type { ProviderRecordingOverrides } from './backend/provider-recording-options.js';
 export type { TracedProgram } from './backend/trace-program.js';
 export { OrtBackend } from './backend/ort-backend.js';
+export { forbidTf32, TF32_OVERRIDE } from './backend/cuda-float32.js';
 export type { OrtBackendOptions, OrtBackendStats } from './backend/ort-backend.js';
 export type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from './backend/ort-runtime.js';
 export {

@@ -1,4 +1,5 @@
 import { encodeModel } from '../proto/onnx-proto.js';
+import { forbidTf32 } from './cuda-float32.js';
 import { OnnxGraphRecorder } from './onnx-graph-recorder.js';
 import type { OrtModule } from './ort-runtime.js';
 
@@ -80,6 +81,7 @@ export async function probeExecutionProvider(
     }
   }
   try {
+    if (ep === 'cuda') forbidTf32();
     const session = await ort.InferenceSession.create(probeModel(), { executionProviders: [ep] });
     try {
       const out = await session.run({

@@ -1,6 +1,7 @@
 import type { Backend, HostTensor, Precision, Program, Shape } from '@biasprop/core';
 import { BiaspropError } from '@biasprop/core';
 import { encodeModel } from '../proto/onnx-proto.js';
+import { forbidTf32 } from './cuda-float32.js';
 import type { OrtExecutionProvider, OrtRuntimeKind } from './execution-providers.js';
 import { ortBackendName } from './execution-providers.js';
 import { recordingOptionsFor } from './provider-recording-options.js';
@@ -81,7 +82,9 @@ function shapesKey(inputs: Readonly<Record<string, HostTensor>>): string {
  * crosses from JavaScript to the runtime once per call (the inputs) and back once (the
  * outputs). Works with onnxruntime-node (`cpu`, `webgpu`, `cuda` where installed) and
  * onnxruntime-web (`wasm`, `webgpu`, `webgl`). Computes in float32 (float16 on a legacy WebGL
- * provider whose WebGL 1 context has no renderable float32 textures: see `precision`).
+ * provider whose WebGL 1 context has no renderable float32 textures: see `precision`); on `cuda`
+ * it sets `NVIDIA_TF32_OVERRIDE=0` where unset, since the CUDA provider would use TF32 (see
+ * {@link forbidTf32}).
  *
  * @example
  * ```ts
@@ -171,6 +174,7 @@ export class OrtBackend implements Backend {
     const traced = this.trace(program, inputs);
     this.stats.traces++;
     const bytes = encodeModel(traced.model);
+    if (this.executionProvider === 'cuda') forbidTf32();
     let session: OrtSession;
     try {
       session = await this.ort.InferenceSession.create(bytes, this.sessionOptions());
