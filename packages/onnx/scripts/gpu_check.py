@@ -132,6 +132,7 @@ def first_decision_flips(model, graph32, graph64, feeds, show=3):
 
     env32 = graph32.run_on_device(feeds, keep_all=True)
     env64 = graph64.run_on_device(feeds, keep_all=True)
+    producer = {out: node for node in model.graph.node for out in node.output}
     lines, near_tie, seen = [], None, 0
     for node in model.graph.node:
         if node.op_type not in COMPARISONS:
@@ -141,7 +142,12 @@ def first_decision_flips(model, graph32, graph64, feeds, show=3):
         count = int(differ.sum().item())
         if count == 0:
             continue
-        a, b = (env64[n] for n in node.input[:2])
+        first = node.input[0]
+        if first in producer and producer[first].op_type == "Relu":
+            # A ReLU mask is `Relu(h) > 0`: the margin is h's distance from 0 (the ReLU output is
+            # exactly 0 on one side).
+            first = producer[first].input[0]
+        a, b = env64[first], env64[node.input[1]]
         a, b = torch.broadcast_tensors(a, b)
         margin = (a - b).abs()[differ]
         scale = float(a.abs().max().item()) or 1.0
