@@ -193,6 +193,24 @@ describe('exportAttributionGraph', () => {
     }, 300_000);
   });
 
+  it("for the CPU provider: ONNX Runtime's own max pooling, the same outputs", async () => {
+    const rules = ['contribution', 'signed'] as const;
+    const plain = exportAttributionGraph(graph, { batch, rules });
+    const forCpu = exportAttributionGraph(graph, { batch, rules, executionProvider: 'cpu' });
+    const ops = (bytes: Uint8Array) =>
+      new Set(decodeModel(bytes).graph!.node!.map((n) => n.op_type));
+    expect(ops(forCpu.bytes)).toContain('MaxUnpool');
+    expect(ops(plain.bytes)).not.toContain('MaxUnpool');
+    const feeds = {
+      x: new ort.Tensor('float32', x.data as Float32Array, [...x.shape]),
+      target: new ort.Tensor('int64', BigInt64Array.from([-1n, 3n, -1n]), [batch]),
+    };
+    const a = await runExported(plain.bytes, feeds);
+    const b = await runExported(forCpu.bytes, feeds);
+    for (const name of ['gradient', 'bbp_contribution', 'bbp_signed', 'f', 'b'])
+      expect(relativeError(b[name]!, a[name]!), name).toBeLessThanOrEqual(1e-6);
+  });
+
   it('refuses to export for the legacy WebGL provider', () => {
     expect(() =>
       exportAttributionGraph(graph, {
