@@ -1,10 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendAvailability } from '../src/backends.js';
 import { readNpy } from '../src/inputs/npy.js';
 import type { Fixtures } from './helpers/fixtures.js';
 import { createFixtures, freshOut, readSummary, run, removeFixtures } from './helpers/fixtures.js';
+
+// onnxruntime-node's WebGPU needs a Vulkan driver: Chromium's software one (SwiftShader) where it
+// is installed, as in the onnx package's tests; a driver named already is kept.
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
 
 let fx: Fixtures;
 beforeAll(async () => {
