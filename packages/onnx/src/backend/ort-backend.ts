@@ -4,6 +4,7 @@ import { encodeModel } from '../proto/onnx-proto.js';
 import { forbidTf32 } from './cuda-float32.js';
 import type { OrtExecutionProvider, OrtRuntimeKind } from './execution-providers.js';
 import { ortBackendName } from './execution-providers.js';
+import type { ProviderRecordingOverrides } from './provider-recording-options.js';
 import { recordingOptionsFor } from './provider-recording-options.js';
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from './ort-runtime.js';
 import type { WebglContextLike } from './legacy-webgl-precision.js';
@@ -11,8 +12,8 @@ import { legacyWebglPrecision } from './legacy-webgl-precision.js';
 import type { TracedProgram } from './trace-program.js';
 import { traceProgram } from './trace-program.js';
 
-/** Options of {@link OrtBackend}. */
-export interface OrtBackendOptions {
+/** Options of {@link OrtBackend} (the recording choices per provider: {@link ProviderRecordingOverrides}). */
+export interface OrtBackendOptions extends ProviderRecordingOverrides {
   /** The ONNX Runtime module: `await import('onnxruntime-node')` or an `onnxruntime-web` bundle. */
   readonly ort: OrtModule;
   /** Which binding `ort` is (default: `node` when the module lists backends, else `web`). */
@@ -27,25 +28,6 @@ export interface OrtBackendOptions {
   readonly interOpNumThreads?: number;
   /** Graph optimization level (default `all`). */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
-  /**
-   * Zero-pad conv input channels per group to a multiple of this (default 4 on WebGPU, where
-   * ONNX Runtime's Conv is wrong for some channel counts; 1 elsewhere). Exact: the padding is zeros.
-   */
-  readonly convChannelMultiple?: number;
-  /**
-   * How max pooling is recorded: `native` is ONNX Runtime's `MaxPool` with its `Indices` output
-   * and a `ScatterElements` backward (several times faster); `portable` is the window lowering
-   * with an explicit first-index selection that every provider computes the same way. Default:
-   * `native` on the CPU providers (`cpu`, `wasm`), whose `MaxPool` keeps the first maximum of a
-   * window as DESIGN §2 requires (the conformance tie fixtures check it), `portable` elsewhere.
-   */
-  readonly maxPoolLowering?: 'native' | 'portable';
-  /**
-   * Record only the operators onnxruntime-web's legacy WebGL provider implements, at opset 12
-   * (no `Where`, `CumSum`, `Expand`, `Max`/`Min`; see `OnnxGraphRecorderOptions.legacyWebgl`).
-   * Default: on for the `webgl` provider only. Exact Integrated Gradients cannot run this way.
-   */
-  readonly legacyWebglOperators?: boolean;
   /** More session options, merged last. */
   readonly sessionOptions?: OrtSessionOptions;
 }

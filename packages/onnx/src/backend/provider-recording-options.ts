@@ -1,13 +1,26 @@
 import type { OrtExecutionProvider } from './execution-providers.js';
 import type { OnnxGraphRecorderOptions } from './onnx-graph-recorder.js';
 
-/** Per-provider recording choices a caller may override (the {@link OrtBackend} options of the same names). */
+/** Per-provider recording choices a caller may override ({@link OrtBackend} takes them as options). */
 export interface ProviderRecordingOverrides {
-  /** Zero-pad conv input channels per group to a multiple of this (default 4 on `webgpu`, else 1). */
+  /**
+   * Zero-pad conv input channels per group to a multiple of this (default 4 on WebGPU, where
+   * ONNX Runtime's Conv is wrong for some channel counts; 1 elsewhere). Exact: the padding is zeros.
+   */
   readonly convChannelMultiple?: number;
-  /** `native` (ONNX Runtime's `MaxPool`; default on `cpu`, `wasm`) or `portable` (elsewhere). */
+  /**
+   * How max pooling is recorded: `native` is ONNX Runtime's `MaxPool` with its `Indices` output
+   * and a `ScatterElements` backward (several times faster); `portable` is the window lowering
+   * with an explicit first-index selection that every provider computes the same way. Default:
+   * `native` on the CPU providers (`cpu`, `wasm`), whose `MaxPool` keeps the first maximum of a
+   * window as DESIGN §2 requires (the conformance tie fixtures check it), `portable` elsewhere.
+   */
   readonly maxPoolLowering?: 'native' | 'portable';
-  /** onnxruntime-web's legacy WebGL operator set (default on `webgl` only). */
+  /**
+   * Record only the operators onnxruntime-web's legacy WebGL provider implements, at opset 12
+   * (no `Where`, `CumSum`, `Expand`, `Max`/`Min`; see `OnnxGraphRecorderOptions.legacyWebgl`).
+   * Default: on for the `webgl` provider only. Exact Integrated Gradients cannot run this way.
+   */
   readonly legacyWebglOperators?: boolean;
 }
 

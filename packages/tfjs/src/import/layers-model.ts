@@ -287,29 +287,13 @@ class LayerConverter {
           ? e.emit('relu', [x], {}, {}, x.layout, name, cls)
           : e.emit('clip', [x], { min: 0, max }, {}, x.layout, name, cls);
       }
-      case 'LeakyReLU': {
-        const x = one();
-        return e.emit(
-          'leakyRelu',
-          [x],
-          { alpha: (cfg.alpha as number | undefined) ?? 0.3 },
-          {},
-          x.layout,
-          name,
-          cls,
-        );
-      }
+      case 'LeakyReLU':
       case 'ELU': {
+        // Both take `alpha` (Keras defaults: 0.3 for LeakyReLU, 1 for ELU).
         const x = one();
-        return e.emit(
-          'elu',
-          [x],
-          { alpha: (cfg.alpha as number | undefined) ?? 1 },
-          {},
-          x.layout,
-          name,
-          cls,
-        );
+        const leaky = cls === 'LeakyReLU';
+        const alpha = (cfg.alpha as number | undefined) ?? (leaky ? 0.3 : 1);
+        return e.emit(leaky ? 'leakyRelu' : 'elu', [x], { alpha }, {}, x.layout, name, cls);
       }
       case 'PReLU': {
         const x = one();
