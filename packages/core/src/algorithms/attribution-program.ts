@@ -70,6 +70,19 @@ export function biasBackpropagation(
 }
 
 /**
+ * `Σ g ⊙ c` per example. Where `c` is constant along non-batch axes of `g` (a per-channel bias
+ * `[1, C, 1, 1]` of a `[N, C, H, W]` output), `g` is summed over those axes first: the same sum
+ * in another order, without the full-size product.
+ */
+function biasDotPerExample(ops: Ops, g: Tensor, c: Tensor): Tensor {
+  const axes =
+    c.rank === g.rank
+      ? g.shape.flatMap((d, i) => (i > 0 && d > 1 && c.shape[i] === 1 ? [i] : []))
+      : [];
+  return ops.sumPerExample(ops.mul(axes.length ? ops.sum(g, axes, true) : g, c));
+}
+
+/**
  * The main attribution program: forward, readout, gradient, the bias terms of every node, BBp for
  * each rule and the decomposition `f(x) = w·x + b^x`. Inputs: `x`, `readout` `[N, K]`,
  * `usePredicted` `[N, 1]`.
@@ -97,12 +110,14 @@ export function attributionProgram(graph: IRGraph, options: AttributionProgramOp
         const gv = g.get(n.node.name);
         const c = gv ? n.rule.bias(n.ctx, n.state) : null;
         if (!gv || !c) continue;
-        const term = ops.mul(gv, c);
-        const perExample = ops.sumPerExample(term);
+        const isSelected = options.selected.has(n.node.name);
+        // BBp starts from the term itself; otherwise only its sum is needed.
+        const term = isSelected && options.rules.length > 0 ? ops.mul(gv, c) : null;
+        const perExample = term ? ops.sumPerExample(term) : biasDotPerExample(ops, gv, c);
         out[OUT.rho(n.node.name)] = perExample;
         total = total ? ops.add(total, perExample) : perExample;
-        if (options.selected.has(n.node.name)) {
-          rho.set(n.node.name, term);
+        if (isSelected) {
+          if (term) rho.set(n.node.name, term);
           selected = selected ? ops.add(selected, perExample) : perExample;
         }
       }

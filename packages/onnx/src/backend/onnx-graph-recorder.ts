@@ -168,6 +168,13 @@ export class OnnxGraphRecorder implements Kernels<string> {
   private readonly nonNegative = new Set<string>();
   /** `Cast(Greater(x, 0))` masks: their input, the `Greater` node's index, the `Relu` made. */
   private readonly positiveMasks = new Map<string, { x: string; compare: number; relu?: string }>();
+  /** Max pools by their selection handle: the pooled input and output. */
+  private readonly maxPools = new Map<string, { x: string; y: In }>();
+  /** Max-pool backward outputs: how they were made, to route a masked `dy` instead. */
+  private readonly maxPoolBackwards = new Map<
+    string,
+    { dy: In; argmax: string; p: MaxPool2dParams; out: Shape }
+  >();
 
   constructor(private readonly options: OnnxGraphRecorderOptions = {}) {}
 
@@ -380,6 +387,10 @@ export class OnnxGraphRecorder implements Kernels<string> {
     if (op === 'mul') {
       const relu = this.reluOf(a.handle, b.handle) ?? this.reluOf(b.handle, a.handle);
       if (relu) return relu;
+      const routed =
+        this.maskedMaxPoolBackward(a.handle, b.handle) ??
+        this.maskedMaxPoolBackward(b.handle, a.handle);
+      if (routed) return routed;
     }
     // max(h, 0) of a non-negative h (the signed rule's positive part of a ReLU output) is h.
     if (op === 'maximum' && b.handle === this.floatScalars.get(0) && this.nonNegative.has(a.handle))
@@ -505,6 +516,25 @@ export class OnnxGraphRecorder implements Kernels<string> {
     m.relu = relu;
     this.nonNegative.add(relu);
     return relu;
+  }
+
+  /**
+   * `maxPoolBackward(dy) ⊙ [h > 0]` for a max pool of `h`, recorded as
+   * `maxPoolBackward(dy ⊙ [y > 0])` with `y` the pool's output (the ReLU mask of a pooled ReLU
+   * output, the usual conv → ReLU → max-pool backward): every input position that receives a
+   * value is the selected maximum of the windows that route to it, so `h` there equals those
+   * windows' `y`. The same values, with the mask applied to the pooled (smaller) gradient.
+   * `undefined` unless `routed` is such a backward output and `mask` is `h`'s positive mask.
+   */
+  private maskedMaxPoolBackward(routed: string, mask: string): string | undefined {
+    const back = this.maxPoolBackwards.get(routed);
+    const m = this.positiveMasks.get(mask);
+    if (!back || !m) return undefined;
+    const pool = this.maxPools.get(back.argmax)!;
+    if (pool.x !== m.x && pool.x !== m.relu) return undefined;
+    const yMask = this.toFloat(this.node('Greater', [pool.y.handle, this.floatScalar(0)]));
+    const dy = { handle: this.node('Mul', [back.dy.handle, yMask]), shape: back.dy.shape };
+    return this.maxPool2dBackward(dy, back.argmax, back.p, back.out);
   }
 
   /** `Cast` to float32 (comparisons return 1/0). */
@@ -804,12 +834,16 @@ export class OnnxGraphRecorder implements Kernels<string> {
       ? nativeMaxPool2dGraph(this, x, p, out)
       : maxPool2dGraph(this, x, p, out);
     this.keepsSign(x.handle, pooled.y);
+    this.maxPools.set(pooled.argmax, { x: x.handle, y: { handle: pooled.y, shape: out } });
     return pooled;
   }
 
   maxPool2dBackward(dy: In, argmax: string, p: MaxPool2dParams, out: Shape): string {
-    if (this.usesNativeMaxPool(p)) return nativeMaxPool2dBackwardGraph(this, dy, argmax, p, out);
-    return maxPool2dBackwardGraph(this, dy, argmax, p, out);
+    const dx = this.usesNativeMaxPool(p)
+      ? nativeMaxPool2dBackwardGraph(this, dy, argmax, p, out)
+      : maxPool2dBackwardGraph(this, dy, argmax, p, out);
+    if (this.maxPools.has(argmax)) this.maxPoolBackwards.set(dx, { dy, argmax, p, out });
+    return dx;
   }
 
   private usesNativeMaxPool(p: MaxPool2dParams): boolean {
@@ -882,8 +916,27 @@ export class OnnxGraphRecorder implements Kernels<string> {
 
   // ---- model -----------------------------------------------------------------------------
 
-  /** The recorded graph as an ONNX model (opset 17). */
+  /**
+   * The recorded nodes that some graph output depends on, in order. ONNX Runtime runs every node
+   * of a graph, used or not, and core asks for values a program may end up not using (the
+   * selections and masks of a forward pass whose backward pass is not part of the program).
+   */
+  liveNodes(): NodeProto[] {
+    const needed = new Set(this.outputs.map((o) => o.name));
+    const live: NodeProto[] = [];
+    for (let i = this.nodes.length - 1; i >= 0; i--) {
+      const n = this.nodes[i]!;
+      if (!(n.output ?? []).some((o) => needed.has(o))) continue;
+      live.push(n);
+      for (const input of n.input ?? []) if (input) needed.add(input);
+    }
+    return live.reverse();
+  }
+
+  /** The recorded graph as an ONNX model (opset 17), without nodes no output depends on. */
   toModel(name: string, docString = ''): ModelProto {
+    const node = this.liveNodes();
+    const used = new Set(node.flatMap((n) => n.input ?? []));
     return {
       ir_version: ONNX_IR_VERSION,
       opset_import: [
@@ -894,8 +947,8 @@ export class OnnxGraphRecorder implements Kernels<string> {
       ...(docString ? { doc_string: docString } : {}),
       graph: {
         name,
-        node: this.nodes,
-        initializer: this.initializers,
+        node,
+        initializer: this.initializers.filter((t) => used.has(t.name ?? '')),
         input: this.inputs,
         output: this.outputs,
       },

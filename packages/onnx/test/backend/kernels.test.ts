@@ -409,6 +409,38 @@ for (const c of cases) {
           );
         }
       });
+
+      it(`ReLU → maxPool2d backward, times the ReLU mask: ${pc.name}`, async () => {
+        // The recorder applies the ReLU mask to the pooled gradient (dy ⊙ [y > 0]) before routing
+        // it; inputs with many exact zeros after the ReLU (whole windows of ties at 0).
+        const [oh, ow] = [0, 1].map((i) =>
+          convOutputSize(
+            pc.x[2 + i]!,
+            pc.p.kernel[i]!,
+            pc.p.strides[i]!,
+            pc.p.pads[i]!,
+            pc.p.pads[i + 2]!,
+            pc.p.dilations[i]!,
+          ),
+        );
+        for (const x of [
+          randomTensor(r, pc.x),
+          tieTensor(r, pc.x, [-1, 0, 1]),
+          constTensor(pc.x, 0),
+        ]) {
+          const dy = randomTensor(r, [pc.x[0]!, pc.x[1]!, oh!, ow!]);
+          await check(
+            { x, dy },
+            (ops, t) => {
+              const mask = ops.greater(t.x!, 0);
+              const { argmax } = ops.maxPool2d(ops.mul(t.x!, mask), pc.p);
+              const routed = ops.maxPool2dBackward(t.dy!, argmax, pc.p, pc.x);
+              return { dz: ops.mul(routed, mask), zd: ops.mul(mask, routed) };
+            },
+            1e-6,
+          );
+        }
+      });
     }
 
     it('reshape, transpose, concat, slice, pad, fill, scalar, constant', async () => {

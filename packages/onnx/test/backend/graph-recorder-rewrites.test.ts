@@ -1,0 +1,61 @@
+// What the ONNX graph recorder writes for a few patterns core produces: the ReLU mask of a
+// max-pooled ReLU output applied to the pooled gradient, and no node that no output needs. The
+// values are checked against the reference kernels in kernels.test.ts; this checks the graph.
+import type { MaxPool2dParams } from '@biasprop/core';
+import { Ops, Tensor } from '@biasprop/core';
+import { describe, expect, it } from 'vitest';
+import { OnnxGraphRecorder } from '../../src/backend/onnx-graph-recorder.js';
+
+const POOL: MaxPool2dParams = {
+  kernel: [2, 2],
+  strides: [2, 2],
+  pads: [0, 0, 0, 0],
+  dilations: [1, 1],
+};
+
+function reluPoolBackward(nativeMaxPool: boolean) {
+  const rec = new OnnxGraphRecorder({ nativeMaxPool });
+  const ops = new Ops(rec, rec.weightCache);
+  const x = new Tensor(rec.addInput('x', [2, 3, 8, 8]), [2, 3, 8, 8]);
+  const dy = new Tensor(rec.addInput('dy', [2, 3, 4, 4]), [2, 3, 4, 4]);
+  const mask = ops.greater(x, 0);
+  const { argmax } = ops.maxPool2d(ops.mul(x, mask), POOL);
+  const dz = ops.mul(ops.maxPool2dBackward(dy, argmax, POOL, x.shape), mask);
+  rec.addOutput(dz.handle as string, 'dz', dz.shape);
+  return rec.toModel('relu-pool');
+}
+
+describe('OnnxGraphRecorder rewrites', () => {
+  for (const nativeMaxPool of [true, false]) {
+    it(`masks the pooled gradient, not the routed one (${nativeMaxPool ? 'native' : 'portable'} max pool)`, () => {
+      const model = reluPoolBackward(nativeMaxPool);
+      const nodes = model.graph!.node!;
+      // The mask multiplies dy (the pooled gradient) directly; nothing multiplies by the
+      // full-size Cast(Greater(x, 0)) mask any more.
+      const multipliesDy = nodes.filter((n) => n.op_type === 'Mul' && n.input!.includes('dy'));
+      expect(multipliesDy).toHaveLength(1);
+      const masks = new Set(
+        nodes
+          .filter((n) => n.op_type === 'Greater' && n.input![0] !== 'x')
+          .flatMap((n) => n.output!),
+      );
+      expect(masks.size).toBe(1);
+      const compared = nodes.find((n) => n.op_type === 'Greater' && masks.has(n.output![0]!))!;
+      const pooled = nodes.find((n) => n.output!.includes(compared.input![0]!))!;
+      expect(['MaxPool', 'Reshape']).toContain(pooled.op_type);
+    });
+  }
+
+  it('writes no node and no initializer that no output depends on', () => {
+    const rec = new OnnxGraphRecorder();
+    const ops = new Ops(rec, rec.weightCache);
+    const x = new Tensor(rec.addInput('x', [2, 4]), [2, 4]);
+    const unused = ops.matMul(x, ops.weight(new Float64Array(16).fill(0.5), [4, 4]));
+    const used = ops.sigmoid(x);
+    rec.addOutput(used.handle as string, 'y', used.shape);
+    const model = rec.toModel('pruned');
+    expect(model.graph!.node!.map((n) => n.op_type)).toEqual(['Sigmoid', 'Identity']);
+    expect(model.graph!.initializer).toHaveLength(0);
+    expect(rec.nodes.some((n) => n.output!.includes(unused.handle as string))).toBe(true);
+  });
+});
