@@ -30,19 +30,21 @@ describe('OnnxGraphRecorder rewrites', () => {
     it(`masks the pooled gradient, not the routed one (${nativeMaxPool ? 'native' : 'portable'} max pool)`, () => {
       const model = reluPoolBackward(nativeMaxPool);
       const nodes = model.graph!.node!;
-      // The mask multiplies dy (the pooled gradient) directly; nothing multiplies by the
-      // full-size Cast(Greater(x, 0)) mask any more.
+      const producer = (value: string) => nodes.find((n) => n.output!.includes(value))!;
+      // One Mul reads dy: by the mask [y > 0] of the pool's output. No Mul reads the full-size
+      // Cast(Greater(x, 0)) mask any more.
       const multipliesDy = nodes.filter((n) => n.op_type === 'Mul' && n.input!.includes('dy'));
       expect(multipliesDy).toHaveLength(1);
-      const masks = new Set(
-        nodes
-          .filter((n) => n.op_type === 'Greater' && n.input![0] !== 'x')
-          .flatMap((n) => n.output!),
+      const mask = producer(multipliesDy[0]!.input!.find((v) => v !== 'dy')!);
+      expect(mask.op_type).toBe('Cast');
+      const compared = producer(mask.input![0]!);
+      expect(compared.op_type).toBe('Greater');
+      expect(['MaxPool', 'Reshape']).toContain(producer(compared.input![0]!).op_type);
+      const relu = nodes.find((n) => n.op_type === 'Relu' && n.input![0] === 'x')!;
+      const fullMask = nodes.filter(
+        (n) => n.op_type === 'Greater' && n.input![0] === relu.output![0],
       );
-      expect(masks.size).toBe(1);
-      const compared = nodes.find((n) => n.op_type === 'Greater' && masks.has(n.output![0]!))!;
-      const pooled = nodes.find((n) => n.output!.includes(compared.input![0]!))!;
-      expect(['MaxPool', 'Reshape']).toContain(pooled.op_type);
+      expect(fullMask).toHaveLength(0);
     });
   }
 
