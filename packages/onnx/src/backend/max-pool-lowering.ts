@@ -1,4 +1,5 @@
 import type { KernelInput, MaxPool2dParams, Shape } from '@biasprop/core';
+import { TensorDataType } from '../proto/onnx-proto.js';
 import type { OnnxGraphRecorder } from './onnx-graph-recorder.js';
 
 /**
@@ -143,8 +144,8 @@ function squareTilingIndices(
 }
 
 /**
- * The offset of the first maximum of four planes `[N, 4, …]` (window positions in row-major
- * order), as a tournament: the first pair, the second pair, then the two winners, where a later
+ * The offset of the first maximum of the four planes `[N, 4, …]` of 2×2 windows (positions in
+ * row-major order, offsets `[0, 1, W, W + 1]`), as a tournament: the first pair, the second pair, then the two winners, where a later
  * candidate wins only if strictly greater. On the CPU provider these few elementwise operators
  * take less time than `ArgMax` over the window axis plus a `Gather` of the offsets.
  */
@@ -154,15 +155,13 @@ function firstMaximumOfFour(
   offsets: readonly number[],
 ): string {
   const planes = rec.nodeN('Split', [blocks, rec.int64s([1, 1, 1, 1])], { axis: 1 }, 4);
+  // Within a pair the later position is one column right: offset + [b > a] (a 0/1 Cast).
   const pair = (i: number) => {
     const [a, b] = [planes[i]!, planes[i + 1]!];
+    const later = rec.node('Cast', [rec.node('Greater', [b, a])], { to: TensorDataType.INT64 });
     return {
       value: rec.node('Max', [a, b]),
-      offset: rec.node('Where', [
-        rec.node('Greater', [b, a]),
-        rec.int64s([offsets[i + 1]!], true),
-        rec.int64s([offsets[i]!], true),
-      ]),
+      offset: offsets[i] ? rec.node('Add', [later, rec.int64s([offsets[i]], true)]) : later,
     };
   };
   const [first, second] = [pair(0), pair(2)];
