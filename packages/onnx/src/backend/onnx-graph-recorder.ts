@@ -131,7 +131,10 @@ interface WeightEntry {
  *   (see `nativeMaxPool2dGraph`);
  * - `x ⊙ (x > 0)` becomes `Relu(x)`; with `avoidMaxMin`, `maximum`/`minimum` become `Where`s;
  * - `|h|` and `max(h, 0)` of a value known to be ≥ 0 (a ReLU output, reshaped or max-pooled) are
- *   `h` itself.
+ *   `h` itself;
+ * - `maxPool2dBackward(dy) ⊙ [h > 0]` for a max pool of `h` becomes `maxPool2dBackward(dy ⊙ [y > 0])`
+ *   with `y` the pool's output (the same values);
+ * - `toModel` leaves out the nodes that no graph output depends on.
  *
  * @example
  * ```ts
@@ -921,7 +924,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
    * of a graph, used or not, and core asks for values a program may end up not using (the
    * selections and masks of a forward pass whose backward pass is not part of the program).
    */
-  liveNodes(): NodeProto[] {
+  private liveNodes(): NodeProto[] {
     const needed = new Set(this.outputs.map((o) => o.name));
     const live: NodeProto[] = [];
     for (let i = this.nodes.length - 1; i >= 0; i--) {
