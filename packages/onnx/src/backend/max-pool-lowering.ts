@@ -145,9 +145,10 @@ function squareTilingIndices(
 
 /**
  * The offset of the first maximum of the four planes `[N, 4, …]` of 2×2 windows (positions in
- * row-major order, offsets `[0, 1, W, W + 1]`), as a tournament: the first pair, the second pair, then the two winners, where a later
- * candidate wins only if strictly greater. On the CPU provider these few elementwise operators
- * take less time than `ArgMax` over the window axis plus a `Gather` of the offsets.
+ * row-major order, offsets `[0, 1, W, W + 1]`), as a tournament: the first pair, the second
+ * pair, then the two winners, where a later candidate wins only if strictly greater. On the CPU
+ * provider these few elementwise operators take less time than `ArgMax` over the window axis
+ * plus a `Gather` of the offsets.
  */
 function firstMaximumOfFour(
   rec: OnnxGraphRecorder,

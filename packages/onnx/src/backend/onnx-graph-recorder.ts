@@ -132,8 +132,8 @@ interface WeightEntry {
  * - `x ⊙ (x > 0)` becomes `Relu(x)`; with `avoidMaxMin`, `maximum`/`minimum` become `Where`s;
  * - `|h|` and `max(h, 0)` of a value known to be ≥ 0 (a ReLU output, reshaped or max-pooled) are
  *   `h` itself;
- * - `maxPool2dBackward(dy) ⊙ [h > 0]` for a max pool of `h` becomes `maxPool2dBackward(dy ⊙ [y > 0])`
- *   with `y` the pool's output (the same values);
+ * - `maxPool2dBackward(dy) ⊙ [h > 0]` for a max pool of `h` becomes
+ *   `maxPool2dBackward(dy ⊙ [y > 0])` with `y` the pool's output (the same values);
  * - `toModel` leaves out the nodes that no graph output depends on.
  *
  * @example
