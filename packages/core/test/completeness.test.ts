@@ -113,6 +113,32 @@ describe.each(allFixtures().map((f) => [f.name, f] as const))(
       );
     });
 
+    it('gradient only (the bias terms summed without BBp): same decomposition and layers', async () => {
+      const withBbp = await explainAll(fixture, 'all');
+      const e = await explain(fixture.graph, fixture.input, {
+        methods: ['gradient'],
+        target: [{ contrast: [1, 0] }, 'pred'],
+      });
+      e.decomposition.forEach((d, i) => {
+        const scale = Math.max(Math.abs(d.f), Math.abs(d.wx), Math.abs(d.bias));
+        expect(
+          Math.abs(d.f - d.wx - d.biasTerms),
+          `example ${i}: f − w·x − Σρ`,
+        ).toBeLessThanOrEqual(TOL * scale);
+        expect(Math.abs(d.biasTerms - withBbp.decomposition[i]!.biasTerms)).toBeLessThanOrEqual(
+          TOL * scale,
+        );
+      });
+      e.layers.forEach((l, k) =>
+        l.values.forEach((v, i) =>
+          expect(
+            Math.abs(v - withBbp.layers[k]!.values[i]!),
+            `layer ${l.layer}`,
+          ).toBeLessThanOrEqual(TOL * Math.max(1, Math.abs(v))),
+        ),
+      );
+    });
+
     it('a predicate', async () => {
       const pick = (l: LayerInfo): boolean => l.index === 0 || l.index === layers.length - 1;
       const e = await explainAll(fixture, pick);

@@ -172,7 +172,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
   /** `Cast(Greater(x, 0))` masks: their input, the `Greater` node's index, the `Relu` made. */
   private readonly positiveMasks = new Map<string, { x: string; compare: number; relu?: string }>();
   /** Max pools by their selection handle: the pooled input and output. */
-  private readonly maxPools = new Map<string, { x: string; y: In }>();
+  private readonly maxPools = new Map<string, { x: string; y: string }>();
   /** Max-pool backward outputs: how they were made, to route a masked `dy` instead. */
   private readonly maxPoolBackwards = new Map<
     string,
@@ -535,7 +535,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
     if (!back || !m) return undefined;
     const pool = this.maxPools.get(back.argmax)!;
     if (pool.x !== m.x && pool.x !== m.relu) return undefined;
-    const yMask = this.toFloat(this.node('Greater', [pool.y.handle, this.floatScalar(0)]));
+    const yMask = this.toFloat(this.node('Greater', [pool.y, this.floatScalar(0)]));
     const dy = { handle: this.node('Mul', [back.dy.handle, yMask]), shape: back.dy.shape };
     return this.maxPool2dBackward(dy, back.argmax, back.p, back.out);
   }
@@ -837,7 +837,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
       ? nativeMaxPool2dGraph(this, x, p, out)
       : maxPool2dGraph(this, x, p, out);
     this.keepsSign(x.handle, pooled.y);
-    this.maxPools.set(pooled.argmax, { x: x.handle, y: { handle: pooled.y, shape: out } });
+    this.maxPools.set(pooled.argmax, { x: x.handle, y: pooled.y });
     return pooled;
   }
 
