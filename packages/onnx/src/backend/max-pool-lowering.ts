@@ -191,11 +191,13 @@ export function nativeMaxPool2dBackwardGraph(
 ): string {
   const overlapping = p.strides[0] < p.kernel[0] || p.strides[1] < p.kernel[1];
   if (!overlapping) {
-    return rec.node('MaxUnpool', [dy.handle, indices, rec.int64s(out)], {
+    const dx = rec.node('MaxUnpool', [dy.handle, indices, rec.int64s(out)], {
       kernel_shape: [...p.kernel],
       strides: [...p.strides],
       pads: [...p.pads],
     });
+    rec.declareShape(dx, out);
+    return dx;
   }
   const flat = rec.int64s([-1]);
   const dx = rec.node(

@@ -107,6 +107,15 @@ export interface OnnxGraphRecorderOptions {
    * difference of two comparisons, `a ≥ b` the negation of `a < b`. Implies `avoidMaxMin`.
    */
   readonly legacyWebgl?: boolean;
+  /**
+   * Record the step `[x > 0]` (ReLU masks) as two saturating `HardSigmoid`s,
+   * `min(1, 2²² · min(1, 2¹²⁷ · max(x, 0)))`, instead of `Cast(Greater(x, 0))`: exactly 1 for
+   * every positive float32 (the smallest subnormal, 2⁻¹⁴⁹, reaches 2⁻²² after the first and 1
+   * after the second) and 0 for every other non-NaN value. ONNX Runtime's CPU provider keeps
+   * `HardSigmoid` and the `Mul` that applies the mask in its blocked (NCHWc) layout, so a
+   * backward pass through conv → ReLU → conv needs no layout conversions between the convs.
+   */
+  readonly hardSigmoidSteps?: boolean;
 }
 
 /** A model constant deduplicated by array identity: one initializer, reshaped views for other shapes. */
@@ -122,7 +131,8 @@ interface WeightEntry {
  * semantics match the float64 reference kernels:
  *
  * - `divNoNan` is `Where(Equal(b, 0), 0, a / Where(Equal(b, 0), 1, b))` (no NaN on any branch);
- * - comparisons are `Cast`(to float) of the ONNX comparison; `where` casts its mask to bool;
+ * - comparisons are `Cast`(to float) of the ONNX comparison (`[x > 0]` two saturating
+ *   `HardSigmoid`s with `hardSigmoidSteps`); `where` casts its mask to bool;
  * - `conv2dTranspose` is, for stride 1, a `Conv` with the flipped, channel-swapped weight;
  *   otherwise an unpadded `ConvTranspose` cropped (and zero-extended) to the input shape;
  * - `maxPool2d` (portable lowering) extracts windows exactly (strided `Slice`s or a reshape), takes
@@ -155,6 +165,8 @@ export class OnnxGraphRecorder implements Kernels<string> {
   readonly inputs: ValueInfoProto[] = [];
   /** The graph outputs declared so far. */
   readonly outputs: ValueInfoProto[] = [];
+  /** Shapes of intermediate values ONNX Runtime cannot infer (see {@link declareShape}). */
+  private readonly shapes: ValueInfoProto[] = [];
   private counter = 0;
   private readonly weights = new WeakMap<FloatArray, WeightEntry>();
   private readonly floatScalars = new Map<number, string>();
@@ -286,6 +298,16 @@ export class OnnxGraphRecorder implements Kernels<string> {
     this.outputs.push(valueInfo(name, shape, elemType));
   }
 
+  /**
+   * Records the shape of a float value whose shape ONNX Runtime cannot infer (a `MaxUnpool`
+   * output, sized by a shape tensor). Its graph optimizations need static shapes: the CPU
+   * provider keeps an elementwise `Mul` of two convolution outputs in its blocked layout only
+   * when both shapes are known.
+   */
+  declareShape(value: string, shape: Shape): void {
+    this.shapes.push(valueInfo(value, shape, TensorDataType.FLOAT));
+  }
+
   /** A float32 scalar constant (cached by value). */
   floatScalar(value: number): string {
     let name = this.floatScalars.get(value);
@@ -408,18 +430,16 @@ export class OnnxGraphRecorder implements Kernels<string> {
     const arith = ARITHMETIC[op];
     if (arith) return this.node(arith, [a.handle, b.handle]);
     if (COMPARISONS[op]) {
-      const compared = this.compare(op, a, b);
-      const mask = this.toFloat(compared);
-      if (
-        op === 'greater' &&
-        b.handle === this.floatScalars.get(0) &&
-        !this.positiveMasks.has(mask)
-      ) {
-        // The Greater node may have been recorded earlier (identical nodes are recorded once).
-        const compare = this.nodes.findIndex((n) => n.output?.[0] === compared);
-        this.positiveMasks.set(mask, { x: a.handle, compare });
+      if (op === 'greater' && b.handle === this.floatScalars.get(0)) {
+        const { mask, reader } = this.positiveMask(a.handle);
+        if (!this.positiveMasks.has(mask)) {
+          // The node may have been recorded earlier (identical nodes are recorded once).
+          const compare = this.nodes.findIndex((n) => n.output?.[0] === reader);
+          this.positiveMasks.set(mask, { x: a.handle, compare });
+        }
+        return mask;
       }
-      return mask;
+      return this.toFloat(this.compare(op, a, b));
     }
     if (op === 'notEqual')
       return this.toFloat(this.node('Not', [this.node('Equal', [a.handle, b.handle])]));
@@ -535,9 +555,24 @@ export class OnnxGraphRecorder implements Kernels<string> {
     if (!back || !m) return undefined;
     const pool = this.maxPools.get(back.argmax)!;
     if (pool.x !== m.x && pool.x !== m.relu) return undefined;
-    const yMask = this.toFloat(this.node('Greater', [pool.y, this.floatScalar(0)]));
+    const yMask = this.positiveMask(pool.y).mask;
     const dy = { handle: this.node('Mul', [back.dy.handle, yMask]), shape: back.dy.shape };
     return this.maxPool2dBackward(dy, back.argmax, back.p, back.out);
+  }
+
+  /**
+   * The float mask `[x > 0]` (see `hardSigmoidSteps`), and the name of the node output that reads
+   * `x` (the ReLU rewrite moves that node onto the `Relu`).
+   */
+  private positiveMask(x: string): { mask: string; reader: string } {
+    if (!this.options.hardSigmoidSteps) {
+      const reader = this.node('Greater', [x, this.floatScalar(0)]);
+      return { mask: this.toFloat(reader), reader };
+    }
+    const saturate = (v: string, alpha: number) =>
+      this.node('HardSigmoid', [v], { alpha: { float: alpha }, beta: { float: 0 } });
+    const reader = saturate(x, 2 ** 127);
+    return { mask: saturate(reader, 2 ** 22), reader };
   }
 
   /** `Cast` to float32 (comparisons return 1/0). */
@@ -954,6 +989,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
         initializer: this.initializers.filter((t) => used.has(t.name ?? '')),
         input: this.inputs,
         output: this.outputs,
+        value_info: this.shapes.filter((v) => used.has(v.name ?? '')),
       },
     };
   }

@@ -33,7 +33,7 @@ export interface ProviderRecordingOverrides {
  * @example
  * ```ts
  * const rec = new OnnxGraphRecorder(recordingOptionsFor('webgpu'));
- * // { convChannelMultiple: 4, nativeMaxPool: false, fullShapeWhere: true, avoidMaxMin: true, legacyWebgl: false }
+ * // { convChannelMultiple: 4, nativeMaxPool: false, fullShapeWhere: true, avoidMaxMin: true, legacyWebgl: false, hardSigmoidSteps: false }
  * ```
  */
 export function recordingOptionsFor(
@@ -52,5 +52,8 @@ export function recordingOptionsFor(
     fullShapeWhere: webgpu,
     avoidMaxMin: webgpu,
     legacyWebgl: overrides.legacyWebglOperators ?? provider === 'webgl',
+    // onnxruntime-node's CPU provider runs convolutions in a blocked layout (NCHWc) that
+    // HardSigmoid keeps and Greater/Cast do not; the WebAssembly build has no such layout.
+    hardSigmoidSteps: provider === 'cpu' && !(overrides.legacyWebglOperators ?? false),
   };
 }

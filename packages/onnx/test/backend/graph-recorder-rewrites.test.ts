@@ -1,10 +1,12 @@
 // What the ONNX graph recorder writes for a few patterns core produces: the ReLU mask of a
-// max-pooled ReLU output applied to the pooled gradient, and no node that no output needs. The
+// max-pooled ReLU output applied to the pooled gradient, ReLU steps as saturating HardSigmoids,
+// the declared shape of an unpooled gradient, and no node that no output needs. The
 // values are checked against the reference kernels in kernels.test.ts; this checks the graph.
 import type { MaxPool2dParams } from '@biasprop/core';
 import { Ops, Tensor } from '@biasprop/core';
 import { describe, expect, it } from 'vitest';
 import { OnnxGraphRecorder } from '../../src/backend/onnx-graph-recorder.js';
+import type { NodeProto } from '../../src/proto/onnx-proto.js';
 
 const POOL: MaxPool2dParams = {
   kernel: [2, 2],
@@ -47,6 +49,45 @@ describe('OnnxGraphRecorder rewrites', () => {
       expect(fullMask).toHaveLength(0);
     });
   }
+
+  it('records a ReLU step as two saturating HardSigmoids reading the Relu output (hardSigmoidSteps)', () => {
+    const rec = new OnnxGraphRecorder({ hardSigmoidSteps: true });
+    const ops = new Ops(rec, rec.weightCache);
+    const x = new Tensor(rec.addInput('x', [2, 4]), [2, 4]);
+    const dy = new Tensor(rec.addInput('dy', [2, 4]), [2, 4]);
+    const mask = ops.greater(x, 0);
+    const h = ops.mul(x, mask);
+    const dz = ops.mul(dy, mask);
+    rec.addOutput(h.handle as string, 'h', h.shape);
+    rec.addOutput(dz.handle as string, 'dz', dz.shape);
+    const nodes = rec.toModel('steps').graph!.node!;
+    expect(nodes.map((n) => n.op_type)).toEqual([
+      'Relu',
+      'HardSigmoid',
+      'HardSigmoid',
+      'Mul',
+      'Identity',
+      'Identity',
+    ]);
+    const [relu, first, second] = nodes as [NodeProto, NodeProto, NodeProto];
+    expect(first.input).toEqual(relu.output);
+    expect(second.input).toEqual(first.output);
+    const alpha = (n: NodeProto) => n.attribute!.find((a) => a.name === 'alpha')!.f;
+    expect([alpha(first), alpha(second)]).toEqual([2 ** 127, 2 ** 22]);
+  });
+
+  it('declares the shape of a MaxUnpool output (ONNX Runtime cannot infer it)', () => {
+    const rec = new OnnxGraphRecorder({ nativeMaxPool: true });
+    const ops = new Ops(rec, rec.weightCache);
+    const x = new Tensor(rec.addInput('x', [2, 3, 8, 8]), [2, 3, 8, 8]);
+    const dy = new Tensor(rec.addInput('dy', [2, 3, 4, 4]), [2, 3, 4, 4]);
+    const dx = ops.maxPool2dBackward(dy, ops.maxPool2d(x, POOL).argmax, POOL, x.shape);
+    rec.addOutput(dx.handle as string, 'dx', dx.shape);
+    const graph = rec.toModel('unpool').graph!;
+    const unpool = graph.node!.find((n) => n.op_type === 'MaxUnpool')!;
+    const declared = graph.value_info!.find((v) => v.name === unpool.output![0]);
+    expect(declared?.type?.tensor_type?.shape?.dim?.map((d) => d.dim_value)).toEqual([2, 3, 8, 8]);
+  });
 
   it('writes no node and no initializer that no output depends on', () => {
     const rec = new OnnxGraphRecorder();

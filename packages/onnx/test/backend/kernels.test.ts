@@ -93,6 +93,28 @@ for (const c of cases) {
       });
     });
 
+    it('the step [x > 0] is exact at the extremes of float32 (subnormals, ±0, ±max)', async () => {
+      // The CPU provider records the step as two saturating HardSigmoids: the smallest subnormal
+      // must still give exactly 1, and −0 must give 0.
+      const tiny = 2 ** -149;
+      const normal = [-3.4028234663852886e38, -1, -(2 ** -126), -0, 0, 2 ** -126, 1e-30, 1, 3e38];
+      // GPU arithmetic may flush subnormals to zero (WGSL allows it): CPU providers only.
+      const subnormal = [-tiny, tiny, 3 * tiny, 2 ** -140, 2 ** -127 - tiny, 2 ** -127];
+      const values = c.name.includes('webgpu') ? normal : [...normal, ...subnormal];
+      const x = { data: Float64Array.from(values), shape: [1, values.length] };
+      const g = { data: Float64Array.from(values, (_, i) => (i % 3) - 1.5), shape: x.shape };
+      await check(
+        { x, g },
+        (ops, t) => {
+          const step = ops.greater(t.x!, 0);
+          // x ⊙ [x > 0] becomes Relu(x), and the step then reads the Relu's output.
+          ops.mul(t.x!, step);
+          return { step, masked: ops.mul(t.g!, step) };
+        },
+        0,
+      );
+    });
+
     const BINARY: BinaryKernel[] = [
       'add',
       'sub',
