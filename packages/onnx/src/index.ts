@@ -34,7 +34,7 @@ export { ONNX_IR_VERSION, ONNX_OPSET } from './backend/onnx-nodes.js';
 export { traceProgram } from './backend/trace-program.js';
 export { recordingOptionsFor } from './backend/provider-recording-options.js';
 export type { ProviderRecordingOverrides } from './backend/provider-recording-options.js';
-export type { TracedProgram } from './backend/trace-program.js';
+export type { TraceOptions, TracedProgram } from './backend/trace-program.js';
 export { OrtBackend } from './backend/ort-backend.js';
 export { forbidTf32, TF32_OVERRIDE } from './backend/cuda-float32.js';
 export type { OrtBackendOptions, OrtBackendStats } from './backend/ort-backend.js';
