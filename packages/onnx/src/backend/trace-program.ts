@@ -88,7 +88,9 @@ export function traceProgram(
     const flat = packed.map(([name, t]) => {
       outputs.push({ onnxName: PACKED_OUTPUT, name, shape: [...t.shape], offset });
       offset += sizeOf(t);
-      return rec.node('Reshape', [t.handle as string, rec.int64s([-1])]);
+      // Rank-1 outputs (the per-example sums) are concatenated as they are.
+      const handle = t.handle as string;
+      return t.shape.length === 1 ? handle : rec.node('Reshape', [handle, rec.int64s([-1])]);
     });
     rec.addOutput(rec.concatValues(flat, 0), PACKED_OUTPUT, [offset]);
   }
