@@ -66,8 +66,8 @@ export function nativeMaxPoolApplies(p: MaxPool2dParams): boolean {
  *
  * - Square non-overlapping windows (the common 2×2 / stride 2): `y` is a plain `MaxPool` and the
  *   selection is the first maximum over the window axis of `SpaceToDepth(x)`, whose channel
- *   blocks are the window positions in row-major order: a pairwise tournament for 2×2 windows,
- *   else `ArgMax`'s first index (the ONNX default, `select_last_index = 0`) and a lookup table
+ *   blocks are the window positions in row-major order: for 2×2 windows the first one equal to
+ *   `y`, else `ArgMax`'s first index (the ONNX default, `select_last_index = 0`) and a lookup table
  *   of offsets; a broadcast base turns the offsets into flat indices. Several times faster on
  *   the CPU provider than `MaxPool` with `Indices`.
  * - Otherwise `MaxPool` with its `Indices` output; the CPU provider's scan keeps the first
@@ -95,7 +95,7 @@ export function nativeMaxPool2dGraph(
   };
   if (isTiling(p) && p.kernel[0] === p.kernel[1]) {
     const y = rec.node('MaxPool', [x.handle], attrs);
-    return { y, argmax: squareTilingIndices(rec, x, p.kernel[0], out) };
+    return { y, argmax: squareTilingIndices(rec, x, y, p.kernel[0], out) };
   }
   const [y, indices] = rec.nodeN('MaxPool', [x.handle], attrs, 2);
   return { y: y!, argmax: indices! };
@@ -105,6 +105,7 @@ export function nativeMaxPool2dGraph(
 function squareTilingIndices(
   rec: OnnxGraphRecorder,
   x: KernelInput<string>,
+  y: string,
   k: number,
   out: Shape,
 ): string {
@@ -126,7 +127,12 @@ function squareTilingIndices(
   const offsets = Array.from({ length: k * k }, (_, j) => Math.floor(j / k) * w + (j % k));
   const offset = rec.node('Reshape', [
     k === 2
-      ? firstMaximumOfFour(rec, blocks, offsets)
+      ? firstMaximumOfFour(
+          rec,
+          blocks,
+          rec.node('Reshape', [y, rec.int64s([n, 1, c, oh, ow])]),
+          offsets,
+        )
       : rec.node('Gather', [
           rec.int64Array(offsets, [k * k]),
           rec.node('ArgMax', [blocks], { axis: 1, keepdims: 1 }),
@@ -145,32 +151,26 @@ function squareTilingIndices(
 
 /**
  * The offset of the first maximum of the four planes `[N, 4, …]` of 2×2 windows (positions in
- * row-major order, offsets `[0, 1, W, W + 1]`), as a tournament: the first pair, the second
- * pair, then the two winners, where a later candidate wins only if strictly greater. On the CPU
- * provider these few elementwise operators take less time than `ArgMax` over the window axis
- * plus a `Gather` of the offsets.
+ * row-major order, offsets `[0, 1, W, W + 1]`): the first plane equal to `y`, the windows'
+ * maximum (`MaxPool`'s own output, broadcast over the plane axis; a maximum is one of the window's
+ * values, so equality is exact), as a chain of `Where`s on float offsets from the last candidate
+ * to the first, cast to int64 once. Equal values tie to the first position, as DESIGN §2
+ * requires. On the CPU provider these few elementwise operators take less time than a pairwise
+ * tournament of comparisons (0.965× a LeNet gradient), or `ArgMax` over the window axis plus a
+ * `Gather` of the offsets.
  */
 function firstMaximumOfFour(
   rec: OnnxGraphRecorder,
   blocks: string,
+  y: string,
   offsets: readonly number[],
 ): string {
   const planes = rec.nodeN('Split', [blocks, rec.int64s([1, 1, 1, 1])], { axis: 1 }, 4);
-  // Within a pair the later position is one column right: offset + [b > a] (a 0/1 Cast).
-  const pair = (i: number) => {
-    const [a, b] = [planes[i]!, planes[i + 1]!];
-    const later = rec.node('Cast', [rec.node('Greater', [b, a])], { to: TensorDataType.INT64 });
-    return {
-      value: rec.node('Max', [a, b]),
-      offset: offsets[i] ? rec.node('Add', [later, rec.int64s([offsets[i]], true)]) : later,
-    };
-  };
-  const [first, second] = [pair(0), pair(2)];
-  return rec.node('Where', [
-    rec.node('Greater', [second.value, first.value]),
-    second.offset,
-    first.offset,
-  ]);
+  const offset = (j: number) => rec.floatScalar(offsets[j]!);
+  let first = offset(3);
+  for (let j = 2; j >= 0; j--)
+    first = rec.node('Where', [rec.node('Equal', [planes[j]!, y]), offset(j), first]);
+  return rec.node('Cast', [first], { to: TensorDataType.INT64 });
 }
 
 /**
