@@ -149,8 +149,9 @@ export class OrtBackend implements Backend {
     const shapes: Record<string, Shape> = {};
     for (const [k, t] of Object.entries(inputs)) shapes[k] = t.shape;
     const recording = recordingOptionsFor(this.executionProvider, this.options);
-    // Packing is measured on the CPU providers (onnxruntime-node `cpu`: 6–11% off a batch-1
-    // gradient or BBp, no change at batch 32); the GPU providers return their outputs as before.
+    // Measured on the CPU providers: 0.90–0.93× a batch-1 gradient or BBp on onnxruntime-node
+    // `cpu`, 0.80–0.83× on onnxruntime-web `wasm` (in Node), 0.97–0.99× at batch 32. The GPU
+    // providers return their outputs as before.
     const packs =
       (this.executionProvider === 'cpu' || this.executionProvider === 'wasm') &&
       !recording.legacyWebgl;

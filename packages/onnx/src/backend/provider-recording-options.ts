@@ -53,7 +53,7 @@ export function recordingOptionsFor(
     avoidMaxMin: webgpu,
     legacyWebgl: overrides.legacyWebglOperators ?? provider === 'webgl',
     // onnxruntime-node's CPU provider runs convolutions in a blocked layout (NCHWc) that
-    // HardSigmoid keeps and Greater/Cast do not; the WebAssembly build has no such layout.
+    // HardSigmoid keeps and Greater/Cast do not (checked on its optimized graphs; not on wasm).
     hardSigmoidSteps: provider === 'cpu' && !(overrides.legacyWebglOperators ?? false),
   };
 }
