@@ -1,5 +1,5 @@
 import type { Backend, HostTensor, Precision, Program, Shape } from '@biasprop/core';
-import { BiaspropError } from '@biasprop/core';
+import { BiaspropError, sizeOf } from '@biasprop/core';
 import { encodeModel } from '../proto/onnx-proto.js';
 import { forbidTf32 } from './cuda-float32.js';
 import type { OrtExecutionProvider, OrtRuntimeKind } from './execution-providers.js';
@@ -227,8 +227,7 @@ export class OrtBackend implements Backend {
     const out: Record<string, HostTensor> = {};
     for (const o of traced.outputs) {
       let data = results[o.onnxName]!.data as Float32Array;
-      if (o.offset !== undefined)
-        data = data.subarray(o.offset, o.offset + o.shape.reduce((a, b) => a * b, 1));
+      if (o.offset !== undefined) data = data.subarray(o.offset, o.offset + sizeOf(o.shape));
       // onnxruntime-web may hand out views of memory that its next run reuses: copy them.
       const owned =
         data instanceof Float32Array

@@ -42,6 +42,7 @@ export function recordingOptionsFor(
 ): OnnxGraphRecorderOptions {
   const webgpu = provider === 'webgpu';
   const cpuProvider = provider === 'cpu' || provider === 'wasm';
+  const legacyWebgl = overrides.legacyWebglOperators ?? provider === 'webgl';
   return {
     // ONNX Runtime's WebGPU Conv, in its default NHWC layout, returns wrong values for some
     // input channel counts (6, 9, 15, 18, 30 with a 3×3 or 5×5 kernel; seen in 1.30 in Chromium,
@@ -51,9 +52,9 @@ export function recordingOptionsFor(
       (overrides.maxPoolLowering ?? (cpuProvider ? 'native' : 'portable')) === 'native',
     fullShapeWhere: webgpu,
     avoidMaxMin: webgpu,
-    legacyWebgl: overrides.legacyWebglOperators ?? provider === 'webgl',
+    legacyWebgl,
     // onnxruntime-node's CPU provider runs convolutions in a blocked layout (NCHWc) that
     // HardSigmoid keeps and Greater/Cast do not (checked on its optimized graphs; not on wasm).
-    hardSigmoidSteps: provider === 'cpu' && !(overrides.legacyWebglOperators ?? false),
+    hardSigmoidSteps: provider === 'cpu' && !legacyWebgl,
   };
 }

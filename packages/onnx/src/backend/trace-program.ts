@@ -1,5 +1,5 @@
 import type { Program, Shape } from '@biasprop/core';
-import { Ops, Tensor } from '@biasprop/core';
+import { Ops, Tensor, sizeOf } from '@biasprop/core';
 import type { ModelProto } from '../proto/onnx-proto.js';
 import type { OnnxGraphRecorderOptions } from './onnx-graph-recorder.js';
 import { OnnxGraphRecorder } from './onnx-graph-recorder.js';
@@ -71,8 +71,7 @@ export function traceProgram(
     tensors[name] = new Tensor(onnxName, [...shape]);
   });
   const result = Object.entries(program.build(ops, tensors));
-  const sizeOf = (t: Tensor) => t.shape.reduce((a, b) => a * b, 1);
-  let packed = result.filter(([, t]) => sizeOf(t) <= packOutputsUpTo);
+  let packed = result.filter(([, t]) => sizeOf(t.shape) <= packOutputsUpTo);
   if (packed.length < 2) packed = [];
   const outputs: TracedProgram['outputs'][number][] = [];
   result.forEach(([name, t], i) => {
@@ -87,7 +86,7 @@ export function traceProgram(
     let offset = 0;
     const flat = packed.map(([name, t]) => {
       outputs.push({ onnxName: PACKED_OUTPUT, name, shape: [...t.shape], offset });
-      offset += sizeOf(t);
+      offset += sizeOf(t.shape);
       // Rank-1 outputs (the per-example sums) are concatenated as they are.
       const handle = t.handle as string;
       return t.shape.length === 1 ? handle : rec.node('Reshape', [handle, rec.int64s([-1])]);
