@@ -28,6 +28,7 @@ export type BiaspropErrorCode =
   | 'INVALID_INPUT'
   | 'TARGET_OUT_OF_RANGE'
   | 'INVALID_OPTION'
+  | 'NON_FINITE_RESULT'
   | 'BACKEND';
 
 /**

@@ -32,6 +32,25 @@ function tiny(): IRGraph {
 
 const x1 = { data: Float64Array.from([1, 2, 3]), shape: [1, 3] };
 
+describe('non-finite results', () => {
+  it('an input whose arithmetic overflows float64 is refused, naming the output, example and backend', async () => {
+    // 1e300 · 1e10 overflows float64; the input itself is finite, so validation lets it through.
+    const b = new GraphBuilder('overflow-model', [2]);
+    b.dense(b.input, [1e10, 1, 1, 1], [2, 2], [0, 0], 'fc');
+    const graph = b.build();
+    const x = { data: Float64Array.from([1, 1, 1e300, 1]), shape: [2, 2] };
+    const e = await expectError(() => explain(graph, x), 'NON_FINITE_RESULT');
+    expect(e.message).toContain('example 1');
+    expect(e.message).toContain("'reference'");
+    expect(e.message).toContain('float64');
+    expect(e.message).toContain("'overflow-model'");
+    // The first example alone is fine.
+    await expect(
+      explain(graph, { data: Float64Array.from([1, 1]), shape: [1, 2] }),
+    ).resolves.toBeDefined();
+  });
+});
+
 describe('graph errors', () => {
   it('unsupported op: names the op type, the node and the model', async () => {
     const e = await expectError(

@@ -13,6 +13,7 @@ import type {
   IntegratedGradientsOptions,
   IntegratedGradientsResult,
 } from './integrated-gradients.js';
+import { assertFiniteResults } from './assert-finite-results.js';
 import { runIntegratedGradients } from './integrated-gradients.js';
 import type { LayerSelection } from './layer-selection.js';
 import { selectBiasNodes, selectionKey } from './layer-selection.js';
@@ -243,6 +244,8 @@ export async function explain(
     usePredicted: targets.usePredicted,
   });
   timings.attribution = performance.now() - start;
+  const context = { model: graph.name, backend };
+  assertFiniteResults(out, context);
   options.onProgress?.({ stage: 'attribution', done: 1, total: 1 });
 
   const f = perExample(out[OUT.f], n);
@@ -305,6 +308,7 @@ export async function explain(
         options.onProgress?.({ stage: 'integratedGradients', done, total }),
     });
     timings.integratedGradients = performance.now() - start;
+    assertFiniteResults({ integratedGradients: integratedGradients.attribution }, context);
   }
   const bbp: Record<string, HostTensor> = {};
   const total: Record<string, HostTensor> = {};
