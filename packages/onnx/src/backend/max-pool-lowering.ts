@@ -61,15 +61,26 @@ export function nativeMaxPoolApplies(p: MaxPool2dParams): boolean {
 }
 
 /**
+ * Channel counts (multiples of this) for which {@link nativeMaxPool2dGraph} takes the planes of
+ * 2×2 windows with `Conv`s: a multiple of ONNX Runtime's NCHWc block (8 or 16 floats, by the
+ * machine's vector width), so that its CPU provider keeps those convs in the blocked layout.
+ */
+const CONV_PLANES_CHANNEL_MULTIPLE = 16;
+
+/**
  * Max pooling with ONNX Runtime's own operators, the selection as flat indices into the whole
  * `[N, C, H, W]` input (as `MaxPool`'s `Indices` output defines them).
  *
  * - Square non-overlapping windows (the common 2×2 / stride 2): `y` is a plain `MaxPool` and the
- *   selection is the first maximum over the window axis of `SpaceToDepth(x)`, whose channel
- *   blocks are the window positions in row-major order: for 2×2 windows the first one equal to
- *   `y`, else `ArgMax`'s first index (the ONNX default, `select_last_index = 0`) and a lookup table
- *   of offsets; a broadcast base turns the offsets into flat indices. Several times faster on
- *   the CPU provider than `MaxPool` with `Indices`.
+ *   selection is the first maximum over the window positions in row-major order: for 2×2
+ *   windows the first of the four window planes equal to `y`, else `ArgMax`'s first index (the
+ *   ONNX default, `select_last_index = 0`) over the channel blocks of `SpaceToDepth(x)` and a
+ *   lookup table of offsets; a broadcast base turns the offsets into flat indices. Several times
+ *   faster on the CPU provider than `MaxPool` with `Indices`. The 2×2 planes come from
+ *   `SpaceToDepth`, or with `convWindowPlanes` (channel counts a multiple of 16) from four
+ *   depthwise `Conv`s with one-hot 2×2 kernels and stride 2: `1·v` plus three `0·u` is `v`
+ *   exactly for finite activations, and the CPU provider keeps these convs in its blocked layout,
+ *   where `SpaceToDepth` needs a layout conversion and a slow reorder of the whole input.
  * - Otherwise `MaxPool` with its `Indices` output; the CPU provider's scan keeps the first
  *   maximum in row-major window order.
  *
@@ -86,6 +97,7 @@ export function nativeMaxPool2dGraph(
   x: KernelInput<string>,
   p: MaxPool2dParams,
   out: Shape,
+  { convWindowPlanes = false }: { readonly convWindowPlanes?: boolean } = {},
 ): { y: string; argmax: string } {
   const attrs = {
     kernel_shape: [...p.kernel],
@@ -95,14 +107,58 @@ export function nativeMaxPool2dGraph(
   };
   if (isTiling(p) && p.kernel[0] === p.kernel[1]) {
     const y = rec.node('MaxPool', [x.handle], attrs);
-    return { y, argmax: squareTilingIndices(rec, x, y, p.kernel[0], out) };
+    const offset =
+      p.kernel[0] === 2 && convWindowPlanes && x.shape[1]! % CONV_PLANES_CHANNEL_MULTIPLE === 0
+        ? firstMaximumOfFour(rec, convWindowPlanesOf(rec, x), y, windowOffsets(x, 2))
+        : spaceToDepthOffsets(rec, x, y, p.kernel[0], out);
+    return { y, argmax: rec.node('Add', [offset, flatWindowBase(rec, x.shape, p.kernel[0], out)]) };
   }
   const [y, indices] = rec.nodeN('MaxPool', [x.handle], attrs, 2);
   return { y: y!, argmax: indices! };
 }
 
-/** Flat first-maximum indices of the `k×k` windows of a square tiling (see above). */
-function squareTilingIndices(
+/** Window position `ky·k + kx` → its offset `ky·W + kx` from the window's top-left input position. */
+function windowOffsets(x: KernelInput<string>, k: number): number[] {
+  const w = x.shape[3]!;
+  return Array.from({ length: k * k }, (_, j) => Math.floor(j / k) * w + (j % k));
+}
+
+/** The flat input index of each `k×k` window's top-left position, `[N, C, oh, ow]` (broadcast). */
+function flatWindowBase(rec: OnnxGraphRecorder, shape: Shape, k: number, out: Shape): string {
+  const [n, c, h, w] = shape as [number, number, number, number];
+  const [, , oh, ow] = out as [number, number, number, number];
+  const range = (count: number, step: number) => Array.from({ length: count }, (_, i) => i * step);
+  return [
+    rec.int64Array(range(n, c * h * w), [n, 1, 1, 1]),
+    rec.int64Array(range(c, h * w), [1, c, 1, 1]),
+    rec.int64Array(range(oh, k * w), [1, 1, oh, 1]),
+    rec.int64Array(range(ow, k), [1, 1, 1, ow]),
+  ].reduce((a, b) => rec.node('Add', [a, b]));
+}
+
+/**
+ * The first three planes `[N, C, oh, ow]` of 2×2 windows in row-major position order (all that
+ * {@link firstMaximumOfFour} compares), each a depthwise `Conv` (stride 2) whose kernel is 1 at
+ * that position and 0 elsewhere.
+ */
+function convWindowPlanesOf(rec: OnnxGraphRecorder, x: KernelInput<string>): string[] {
+  const c = x.shape[1]!;
+  return [0, 1, 2].map((j) => {
+    const kernel = new Float32Array(c * 4);
+    for (let ch = 0; ch < c; ch++) kernel[ch * 4 + j] = 1;
+    return rec.node('Conv', [x.handle, rec.constant(kernel, [c, 1, 2, 2])], {
+      kernel_shape: [2, 2],
+      strides: [2, 2],
+      group: c,
+    });
+  });
+}
+
+/**
+ * The first-maximum offsets `[N, C, oh, ow]` of the `k×k` windows of a square tiling from the
+ * channel blocks of `SpaceToDepth(x)` (one per window position, row-major).
+ */
+function spaceToDepthOffsets(
   rec: OnnxGraphRecorder,
   x: KernelInput<string>,
   y: string,
@@ -123,13 +179,12 @@ function squareTilingIndices(
     rec.node('SpaceToDepth', [v], { blocksize: k }),
     rec.int64s([n, k * k, c, oh, ow]),
   ]);
-  // Window position ky·k + kx → offset ky·W + kx from the window's top-left input position.
-  const offsets = Array.from({ length: k * k }, (_, j) => Math.floor(j / k) * w + (j % k));
-  const offset = rec.node('Reshape', [
+  const offsets = windowOffsets(x, k);
+  return rec.node('Reshape', [
     k === 2
       ? firstMaximumOfFour(
           rec,
-          blocks,
+          rec.nodeN('Split', [blocks, rec.int64s([1, 1, 1, 1])], { axis: 1 }, 4),
           rec.node('Reshape', [y, rec.int64s([n, 1, c, oh, ow])]),
           offsets,
         )
@@ -139,33 +194,25 @@ function squareTilingIndices(
         ]),
     rec.int64s([n, c, oh, ow]),
   ]);
-  const range = (count: number, step: number) => Array.from({ length: count }, (_, i) => i * step);
-  const base = [
-    rec.int64Array(range(n, c * h * w), [n, 1, 1, 1]),
-    rec.int64Array(range(c, h * w), [1, c, 1, 1]),
-    rec.int64Array(range(oh, k * w), [1, 1, oh, 1]),
-    rec.int64Array(range(ow, k), [1, 1, 1, ow]),
-  ].reduce((a, b) => rec.node('Add', [a, b]));
-  return rec.node('Add', [offset, base]);
 }
 
 /**
- * The offset of the first maximum of the four planes `[N, 4, …]` of 2×2 windows (positions in
- * row-major order, offsets `[0, 1, W, W + 1]`): the first plane equal to `y`, the windows'
- * maximum (`MaxPool`'s own output, broadcast over the plane axis; a maximum is one of the window's
- * values, so equality is exact), as a chain of `Where`s on float offsets from the last candidate
- * to the first, cast to int64 once. Equal values tie to the first position, as DESIGN §2
- * requires. On the CPU provider these few elementwise operators take less time than a pairwise
- * tournament of comparisons (0.965× a LeNet gradient), or `ArgMax` over the window axis plus a
- * `Gather` of the offsets.
+ * The offset of the first maximum of 2×2 windows given their planes (positions in row-major
+ * order, offsets `[0, 1, W, W + 1]`; the last plane is never read): the first plane equal to
+ * `y`, the windows' maximum
+ * (`MaxPool`'s own output, of the planes' shape; a maximum is one of the window's values, so
+ * equality is exact), as a chain of `Where`s on float offsets from the last candidate to the
+ * first, cast to int64 once. Equal values tie to the first position, as DESIGN §2 requires. On
+ * the CPU provider these few elementwise operators take less time than a pairwise tournament of
+ * comparisons (0.965× a LeNet gradient), or `ArgMax` over the window axis plus a `Gather` of the
+ * offsets.
  */
 function firstMaximumOfFour(
   rec: OnnxGraphRecorder,
-  blocks: string,
+  planes: readonly string[],
   y: string,
   offsets: readonly number[],
 ): string {
-  const planes = rec.nodeN('Split', [blocks, rec.int64s([1, 1, 1, 1])], { axis: 1 }, 4);
   const offset = (j: number) => rec.floatScalar(offsets[j]!);
   let first = offset(3);
   for (let j = 2; j >= 0; j--)

@@ -116,6 +116,17 @@ export interface OnnxGraphRecorderOptions {
    * backward pass through conv → ReLU → conv needs no layout conversions between the convs.
    */
   readonly hardSigmoidSteps?: boolean;
+  /**
+   * With `nativeMaxPool`: take the planes of 2×2 windows of a channel count that is a multiple of
+   * 16 with one-hot depthwise `Conv`s instead of `SpaceToDepth` (see `nativeMaxPool2dGraph`);
+   * ONNX Runtime's CPU provider keeps these convs in its blocked layout. `1·v + 0·u` is `v`
+   * exactly for finite `u`; an infinite `u` makes its window's planes NaN and the selection fall
+   * to the last position. So only windows of values known to be ≥ 0 (ReLU outputs) are taken
+   * this way: there no −∞ can sit beside a finite maximum, and a +∞ is the window's maximum,
+   * which either reaches the logits (`explain` refuses non-finite results) or passes no gradient
+   * back, so that the window's selection does not matter.
+   */
+  readonly convWindowPlanes?: boolean;
 }
 
 /** A model constant deduplicated by array identity: one initializer, reshaped views for other shapes. */
@@ -869,7 +880,12 @@ export class OnnxGraphRecorder implements Kernels<string> {
     argmax: string;
   } {
     const pooled = this.usesNativeMaxPool(p)
-      ? nativeMaxPool2dGraph(this, x, p, out)
+      ? nativeMaxPool2dGraph(this, x, p, out, {
+          // Only for inputs known to be ≥ 0 (ReLU outputs), where no −∞ can hide in a window
+          // (see OnnxGraphRecorderOptions.convWindowPlanes).
+          convWindowPlanes:
+            this.options.convWindowPlanes === true && this.nonNegative.has(x.handle),
+        })
       : maxPool2dGraph(this, x, p, out);
     this.keepsSign(x.handle, pooled.y);
     this.maxPools.set(pooled.argmax, { x: x.handle, y: pooled.y });

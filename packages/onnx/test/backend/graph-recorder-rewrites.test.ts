@@ -1,6 +1,6 @@
 // What the ONNX graph recorder writes for a few patterns core produces: the ReLU mask of a
 // max-pooled ReLU output applied to the pooled gradient, ReLU steps as saturating HardSigmoids,
-// the declared shape of an unpooled gradient, and no node that no output needs. The
+// 2×2 max-pool window planes as one-hot depthwise convs, the declared shape of an unpooled gradient, and no node that no output needs. The
 // values are checked against the reference kernels in kernels.test.ts; this checks the graph.
 import type { MaxPool2dParams } from '@biasprop/core';
 import { Ops, Tensor } from '@biasprop/core';
@@ -75,6 +75,45 @@ describe('OnnxGraphRecorder rewrites', () => {
     const alpha = (n: NodeProto) => n.attribute!.find((a) => a.name === 'alpha')!.f;
     expect([alpha(first), alpha(second)]).toEqual([2 ** 127, 2 ** 22]);
   });
+
+  for (const { channels, relu } of [
+    { channels: 16, relu: true },
+    { channels: 3, relu: true },
+    { channels: 16, relu: false },
+  ]) {
+    it(`takes 2x2 window planes of ${relu ? 'a ReLU output' : 'a signed input'} with ${channels} channels by one-hot depthwise convs only for ReLU outputs with a multiple of 16 channels (convWindowPlanes)`, () => {
+      const rec = new OnnxGraphRecorder({ nativeMaxPool: true, convWindowPlanes: true });
+      const ops = new Ops(rec, rec.weightCache);
+      const shape = [2, channels, 8, 8];
+      const input = new Tensor(rec.addInput('x', shape), shape);
+      const x = relu ? ops.mul(input, ops.greater(input, 0)) : input;
+      const dy = new Tensor(rec.addInput('dy', [2, channels, 4, 4]), [2, channels, 4, 4]);
+      const dx = ops.maxPool2dBackward(dy, ops.maxPool2d(x, POOL).argmax, POOL, x.shape);
+      rec.addOutput(dx.handle as string, 'dx', dx.shape);
+      const graph = rec.toModel('planes').graph!;
+      const convs = graph.node!.filter((n) => n.op_type === 'Conv');
+      const spaceToDepth = graph.node!.filter((n) => n.op_type === 'SpaceToDepth');
+      if (channels % 16 !== 0 || !relu) {
+        expect(convs).toHaveLength(0);
+        expect(spaceToDepth).toHaveLength(1);
+        return;
+      }
+      expect(spaceToDepth).toHaveLength(0);
+      // The first three window positions in row-major order (the fourth is never compared).
+      expect(convs).toHaveLength(3);
+      convs.forEach((conv, j) => {
+        expect(conv.input![0]).toBe(x.handle);
+        const attr = (name: string) => conv.attribute!.find((a) => a.name === name)!;
+        expect(attr('group').i).toBe(channels);
+        expect(attr('strides').ints).toEqual([2, 2]);
+        const kernel = graph.initializer!.find((t) => t.name === conv.input![1])!;
+        expect(kernel.dims).toEqual([channels, 1, 2, 2]);
+        const values = new Float32Array(kernel.raw_data!.slice().buffer, 0, channels * 4);
+        for (let c = 0; c < channels; c++)
+          expect([...values.slice(c * 4, c * 4 + 4)]).toEqual([0, 1, 2, 3].map((k) => +(k === j)));
+      });
+    });
+  }
 
   it('declares the shape of a MaxUnpool output (ONNX Runtime cannot infer it)', () => {
     const rec = new OnnxGraphRecorder({ nativeMaxPool: true });

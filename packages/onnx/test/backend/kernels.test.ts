@@ -355,6 +355,17 @@ for (const c of cases) {
         p: { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1] },
       },
       {
+        // 16 and 32 channels: the CPU provider's window planes come from one-hot depthwise convs.
+        name: '2x2 stride 2, 16 channels',
+        x: [2, 16, 6, 6],
+        p: { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1] },
+      },
+      {
+        name: '2x2 stride 2 with remainder, 32 channels',
+        x: [1, 32, 7, 5],
+        p: { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1] },
+      },
+      {
         name: '3x3 stride 3 (tiling) with remainder',
         x: [2, 2, 10, 9],
         p: { kernel: [3, 3], strides: [3, 3], pads: [0, 0, 0, 0], dilations: [1, 1] },
