@@ -77,10 +77,11 @@ const CONV_PLANES_CHANNEL_MULTIPLE = 16;
  *   ONNX default, `select_last_index = 0`) over the channel blocks of `SpaceToDepth(x)` and a
  *   lookup table of offsets; a broadcast base turns the offsets into flat indices. Several times
  *   faster on the CPU provider than `MaxPool` with `Indices`. The 2×2 planes come from
- *   `SpaceToDepth`, or with `convWindowPlanes` (channel counts a multiple of 16) from four
- *   depthwise `Conv`s with one-hot 2×2 kernels and stride 2: `1·v` plus three `0·u` is `v`
- *   exactly for finite activations, and the CPU provider keeps these convs in its blocked layout,
- *   where `SpaceToDepth` needs a layout conversion and a slow reorder of the whole input.
+ *   `SpaceToDepth`, or with `convWindowPlanes` (channel counts a multiple of 16) from depthwise
+ *   `Conv`s with one-hot 2×2 kernels and stride 2 (three: the last plane is never compared):
+ *   `1·v` plus three `0·u` is `v` exactly for finite activations, and the CPU provider keeps
+ *   these convs in its blocked layout, where `SpaceToDepth` needs a layout conversion and a slow
+ *   reorder of the whole input.
  * - Otherwise `MaxPool` with its `Indices` output; the CPU provider's scan keeps the first
  *   maximum in row-major window order.
  *
@@ -199,13 +200,12 @@ function spaceToDepthOffsets(
 /**
  * The offset of the first maximum of 2×2 windows given their planes (positions in row-major
  * order, offsets `[0, 1, W, W + 1]`; the last plane is never read): the first plane equal to
- * `y`, the windows' maximum
- * (`MaxPool`'s own output, of the planes' shape; a maximum is one of the window's values, so
- * equality is exact), as a chain of `Where`s on float offsets from the last candidate to the
- * first, cast to int64 once. Equal values tie to the first position, as DESIGN §2 requires. On
- * the CPU provider these few elementwise operators take less time than a pairwise tournament of
- * comparisons (0.965× a LeNet gradient), or `ArgMax` over the window axis plus a `Gather` of the
- * offsets.
+ * `y`, the windows' maximum (`MaxPool`'s own output, of the planes' shape; a maximum is one of
+ * the window's values, so equality is exact), as a chain of `Where`s on float offsets from the
+ * last candidate to the first, cast to int64 once. Equal values tie to the first position, as
+ * DESIGN §2 requires. On the CPU provider these few elementwise operators take less time than a
+ * pairwise tournament of comparisons (0.965× a LeNet gradient), or `ArgMax` over the window axis
+ * plus a `Gather` of the offsets.
  */
 function firstMaximumOfFour(
   rec: OnnxGraphRecorder,
