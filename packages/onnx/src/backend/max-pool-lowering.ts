@@ -144,15 +144,31 @@ function flatWindowBase(rec: OnnxGraphRecorder, shape: Shape, k: number, out: Sh
  */
 function convWindowPlanesOf(rec: OnnxGraphRecorder, x: KernelInput<string>): string[] {
   const c = x.shape[1]!;
-  return [0, 1, 2].map((j) => {
-    const kernel = new Float32Array(c * 4);
-    for (let ch = 0; ch < c; ch++) kernel[ch * 4 + j] = 1;
-    return rec.node('Conv', [x.handle, rec.constant(kernel, [c, 1, 2, 2])], {
+  return [0, 1, 2].map((j) =>
+    rec.node('Conv', [x.handle, rec.constant(oneHotKernel(c, j), [c, 1, 2, 2])], {
       kernel_shape: [2, 2],
       strides: [2, 2],
       group: c,
-    });
-  });
+    }),
+  );
+}
+
+/**
+ * One-hot 2×2 depthwise kernels by channel count and position, shared so that the recorder's
+ * weight cache (by array identity) records each once per graph.
+ */
+const oneHotKernels = new Map<string, Float32Array>();
+
+/** The `[C, 1, 2, 2]` kernel that is 1 at window position `j` of every channel, 0 elsewhere. */
+function oneHotKernel(c: number, j: number): Float32Array {
+  const key = `${c},${j}`;
+  let kernel = oneHotKernels.get(key);
+  if (!kernel) {
+    kernel = new Float32Array(c * 4);
+    for (let ch = 0; ch < c; ch++) kernel[ch * 4 + j] = 1;
+    oneHotKernels.set(key, kernel);
+  }
+  return kernel;
 }
 
 /**

@@ -73,9 +73,10 @@ export function traceProgram(
   const result = Object.entries(program.build(ops, tensors));
   let packed = result.filter(([, t]) => sizeOf(t.shape) <= packOutputsUpTo);
   if (packed.length < 2) packed = [];
+  const packedNames = new Set(packed.map(([name]) => name));
   const outputs: TracedProgram['outputs'][number][] = [];
   result.forEach(([name, t], i) => {
-    if (packed.some(([p]) => p === name)) return;
+    if (packedNames.has(name)) return;
     const onnxName = `out_${i}`;
     rec.addOutput(t.handle as string, onnxName, t.shape);
     outputs.push({ onnxName, name, shape: [...t.shape] });
