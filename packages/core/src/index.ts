@@ -78,6 +78,13 @@ export type { Target } from './algorithms/targets.js';
 export type { LayerSelection } from './algorithms/layer-selection.js';
 export { selectBiasNodes, selectionKey } from './algorithms/layer-selection.js';
 export { IG_QUADRATURES, quadrature } from './algorithms/quadrature.js';
+export { SMOOTH_GRAD_VARIANTS, smoothGrad } from './algorithms/smooth-grad.js';
+export type {
+  SmoothGradOptions,
+  SmoothGradResult,
+  SmoothGradVariant,
+} from './algorithms/smooth-grad.js';
+export { GaussianStream, gaussianNoise } from './algorithms/gaussian-noise.js';
 export type { IgQuadrature, QuadraturePoints } from './algorithms/quadrature.js';
 export type {
   IgMethod,

@@ -19,7 +19,7 @@ import type { LayerSelection } from './layer-selection.js';
 import { selectBiasNodes, selectionKey } from './layer-selection.js';
 import { assertLinearizable } from './linearize.js';
 import type { Target } from './targets.js';
-import { encodeTargets } from './targets.js';
+import { encodeTargets, firstMaxPerRow } from './targets.js';
 import { validateInput } from './validate-input.js';
 
 /** The attribution methods. */
@@ -34,10 +34,18 @@ export const METHODS: readonly Method[] = [
   'total',
 ];
 
+/** Returns `methods` after checking that each is a {@link Method}. */
+export function assertMethods(methods: readonly Method[]): readonly Method[] {
+  for (const m of methods)
+    if (!METHODS.includes(m))
+      throw new BiaspropError('INVALID_OPTION', `unknown method '${m}'; use ${METHODS.join(', ')}`);
+  return methods;
+}
+
 /** Progress of a long explanation. */
 export interface Progress {
   /** Which part is running. */
-  readonly stage: 'attribution' | 'integratedGradients';
+  readonly stage: 'attribution' | 'integratedGradients' | 'smoothGrad';
   /** Steps finished so far. */
   readonly done: number;
   /** Steps in all. */
@@ -174,17 +182,6 @@ function mapTensor(
   return { data: out, shape: [...a.shape] };
 }
 
-function argmaxRows(t: HostTensor): number[] {
-  const [n, k] = t.shape as [number, number];
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (t.data[i * k + j]! > t.data[i * k + best]!) best = j;
-    out.push(best);
-  }
-  return out;
-}
-
 /**
  * Explains a batch: the local linear model `f(x) = w·x + b^x` and the attributions of both parts.
  * Computes the requested methods in as few backend runs as possible (gradient, BBp for every rule
@@ -204,11 +201,7 @@ export async function explain(
 ): Promise<Explanation> {
   assertLinearizable(graph);
   const backend = options.backend ?? new ReferenceBackend();
-  const methods = new Set(options.methods ?? METHODS);
-  for (const m of methods) {
-    if (!METHODS.includes(m))
-      throw new BiaspropError('INVALID_OPTION', `unknown method '${m}'; use ${METHODS.join(', ')}`);
-  }
+  const methods = new Set(assertMethods(options.methods ?? METHODS));
   const rules = options.rules ?? ['contribution'];
   const names = rules.map(ruleName);
   if (new Set(names).size !== names.length)
@@ -325,7 +318,7 @@ export async function explain(
     batch: n,
     ...(graph.removedSoftmax ? { removedSoftmax: graph.removedSoftmax } : {}),
     logits: out[OUT.logits]!,
-    predicted: argmaxRows(out[OUT.logits]!),
+    predicted: firstMaxPerRow(out[OUT.logits]!),
     readout: out[OUT.readout]!,
     decomposition,
     ...(methods.has('gradient') ? { gradient } : {}),

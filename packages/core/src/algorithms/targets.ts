@@ -70,6 +70,18 @@ export function encodeTargets(
   };
 }
 
+/** Per row of `[N, K]` logits, the index of the first maximum (the predicted class). */
+export function firstMaxPerRow(t: HostTensor): number[] {
+  const [n, k] = t.shape as [number, number];
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (t.data[i * k + j]! > t.data[i * k + best]!) best = j;
+    out.push(best);
+  }
+  return out;
+}
+
 /** One-hot of the first maximum along the last axis (ties to the first index). */
 export function firstMaxMask(ops: Ops, y: Tensor): Tensor {
   const isMax = ops.equal(y, ops.max(y, [-1], true));
