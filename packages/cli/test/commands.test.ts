@@ -52,6 +52,9 @@ describe('--help', () => {
       '--out',
       '--format',
       '--scale',
+      '--smoothgrad',
+      '--noise-level',
+      '--seed',
     ]) {
       expect(r.stdout).toContain(o);
     }

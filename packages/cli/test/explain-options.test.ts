@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smoothGrad } from '@biasprop/core';
 import { readNpy } from '../src/inputs/npy.js';
+import { loadModel } from '../src/load-model.js';
 import type { Fixtures } from './helpers/fixtures.js';
 import {
   createFixtures,
@@ -760,5 +762,99 @@ describe('explain: inputs', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(filesIn(out)).toEqual(['a.gradient.npy', 'chw.gradient.npy']);
+  });
+});
+
+describe('explain --smoothgrad', () => {
+  const smoothArgs = (out: string, batch: string) => [
+    'explain',
+    fx.onnx,
+    fx.npyChwBatch,
+    ...REF,
+    '--out',
+    out,
+    '--method',
+    'gradient,bbp',
+    '--smoothgrad',
+    '4',
+    '--noise-level',
+    '0.1',
+    '--seed',
+    '5',
+    '--batch',
+    batch,
+    '--format',
+    'npy,json,png',
+  ];
+
+  it('writes the smoothed maps next to the plain ones; they equal smoothGrad input by input', async () => {
+    const out = freshOut(fx);
+    const r = await run(fx.dir, smoothArgs(out, '2'));
+    expect(r.code, r.stderr).toBe(0);
+    const files = filesIn(out);
+    for (const f of [
+      'chw-batch-0.smoothgrad.gradient.npy',
+      'chw-batch-0.smoothgrad.gradient.png',
+      'chw-batch-1.smoothgrad.bbp.contribution.npy',
+      'chw-batch-1.gradient.npy',
+      'chw-batch-1.montage.png',
+    ])
+      expect(files).toContain(f);
+    const s = readSummary(out) as ReturnType<typeof readSummary> & {
+      smoothGrad: { samples: number; noiseLevel: number; seed: number };
+    };
+    expect(s.smoothGrad).toEqual({ samples: 4, noiseLevel: 0.1, seed: 5 });
+
+    const x = readNpy(readFileSync(fx.npyChwBatch)).data;
+    const { graph } = await loadModel(fx.onnx, fx.dir);
+    for (const i of [0, 1]) {
+      const one = { data: x.slice(i * 64, (i + 1) * 64), shape: [1, 1, SIDE, SIDE] };
+      const want = await smoothGrad(graph, one, {
+        methods: ['gradient', 'bbp'],
+        samples: 4,
+        noiseLevel: 0.1,
+        seed: 5,
+      });
+      const got = (key: string) => readNpy(readFileSync(join(out, `chw-batch-${i}.${key}.npy`)));
+      for (const [key, t] of [
+        ['smoothgrad.gradient', want.gradient!],
+        ['smoothgrad.bbp.contribution', want.bbp!.contribution!],
+      ] as const)
+        for (let j = 0; j < 64; j++) expect(got(key).data[j]).toBeCloseTo(t.data[j]!, 6);
+      const entry = s.inputs[i] as unknown as { smoothGrad: { sigma: number; meanF: number } };
+      expect(entry.smoothGrad.sigma).toBeCloseTo(want.sigma[0]!, 12);
+      expect(entry.smoothGrad.meanF).toBeCloseTo(want.meanF[0]!, 9);
+      // the noise moved the gradient: smoothed and plain maps differ
+      const plain = got('gradient').data;
+      expect(plain.some((v, j) => Math.abs(v - got('smoothgrad.gradient').data[j]!) > 1e-6)).toBe(
+        true,
+      );
+    }
+  });
+
+  it("an input's SmoothGrad does not depend on the batch it is in", async () => {
+    const one = freshOut(fx, 'batch1');
+    const two = freshOut(fx, 'batch2');
+    expect((await run(fx.dir, smoothArgs(one, '1'))).code).toBe(0);
+    expect((await run(fx.dir, smoothArgs(two, '2'))).code).toBe(0);
+    for (const f of [
+      'chw-batch-1.smoothgrad.gradient.npy',
+      'chw-batch-1.smoothgrad.bbp.contribution.npy',
+    ])
+      expect(readFileSync(join(one, f))).toEqual(readFileSync(join(two, f)));
+  });
+
+  it.each([
+    [['--noise-level', '0.2'], '--noise-level only applies with --smoothgrad'],
+    [['--seed', '3'], '--seed only applies with --smoothgrad'],
+    [['--smoothgrad', '0'], '--smoothgrad must be an integer'],
+    [['--smoothgrad', '4', '--noise-level', '-1'], '--noise-level must be a number ≥ 0'],
+    [['--smoothgrad', '4', '--seed', '4294967296'], '--seed must be an integer'],
+  ])('%j is a usage error, nothing written', async (extra, message) => {
+    const out = freshOut(fx);
+    const r = await run(fx.dir, ['explain', fx.onnx, fx.png, ...REF, '--out', out, ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(existsSync(out)).toBe(false);
   });
 });

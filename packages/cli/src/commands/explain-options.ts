@@ -73,6 +73,18 @@ export interface ExplainCliOptions {
   readonly out: string;
   readonly formats: ReadonlySet<OutputFormat>;
   readonly scale: readonly [number, number];
+  /** SmoothGrad of every method as well, when `--smoothgrad N` is given. */
+  readonly smoothGrad?: SmoothGradCliOptions;
+}
+
+/** The SmoothGrad settings of `biasprop explain`. */
+export interface SmoothGradCliOptions {
+  /** Noisy samples per input. */
+  readonly samples: number;
+  /** σ as a fraction of each input's value range. */
+  readonly noiseLevel: number;
+  /** The noise generator's seed (each input starts from it). */
+  readonly seed: number;
 }
 
 /** Options of `biasprop explain`. */
@@ -90,6 +102,9 @@ export const EXPLAIN_OPTIONS: readonly OptionSpec[] = [
   'out',
   'format',
   'scale',
+  'smoothgrad',
+  'noise-level',
+  'seed',
 ].map((name) => ({ name, value: true }));
 
 /** Help of `biasprop explain`. */
@@ -121,11 +136,16 @@ Options:
   --out DIR           output directory (default ./biasprop-out)
   --format LIST       png,npy,json (default png,json)
   --scale LO,HI       range image bytes 0..255 map to (default 0,1)
+  --smoothgrad N      also SmoothGrad of every method: the mean over N noisy copies of the input,
+                      explaining the class decided on the clean input
+  --noise-level F     SmoothGrad noise σ as a fraction of the input's value range (default 0.15)
+  --seed N            SmoothGrad noise seed, 0..4294967295 (default 0; every input starts from it)
   -h, --help          show this help
 
 Outputs (in --out):
   <input>.<method>[.<rule>].npy   attribution, float32, the input's shape without batch axis
   <input>.<method>[.<rule>].png   heatmap (signed, blue-white-red, symmetric around 0)
+  <input>.smoothgrad.<method>[.<rule>].npy|png   with --smoothgrad: the smoothed attributions
   <input>.montage.png             input and every method, signed and |a|/max|a| views
   summary.json                    per input: target, prediction, f(x), w·x, b, Σβ₀, residuals,
                                   IG delta, bias per layer and node, backend, precision, timings
@@ -253,6 +273,9 @@ export function parseExplainOptions(args: ParsedArgs): ExplainCliOptions {
       2,
     );
   }
+  for (const option of ['noise-level', 'seed'])
+    if (o.has(option) && !o.has('smoothgrad'))
+      throw usageError(`--${option} only applies with --smoothgrad N`, 'explain');
   const formats = o.has('format') ? list(o.get('format'), FORMATS, 'format') : ['png', 'json'];
   const biasLayersText = o.get('bias-layers') ?? 'all';
   return {
@@ -272,6 +295,29 @@ export function parseExplainOptions(args: ParsedArgs): ExplainCliOptions {
     out: o.get('out') ?? 'biasprop-out',
     formats: new Set(formats as OutputFormat[]),
     scale: o.has('scale') ? parseScale(o.get('scale')!) : [0, 1],
+    ...(o.has('smoothgrad') ? { smoothGrad: parseSmoothGrad(args) } : {}),
+  };
+}
+
+function parseSmoothGrad(args: ParsedArgs): SmoothGradCliOptions {
+  const o = args.options;
+  const noiseText = o.get('noise-level') ?? '0.15';
+  const noiseLevel = Number(noiseText);
+  if (noiseText.trim() === '' || !Number.isFinite(noiseLevel) || noiseLevel < 0)
+    throw usageError(
+      `--noise-level must be a number ≥ 0 (a fraction of the input's range, e.g. 0.15), got '${noiseText}'`,
+      'explain',
+    );
+  const seedText = o.get('seed') ?? '0';
+  if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff)
+    throw usageError(
+      `--seed must be an integer from 0 to 4294967295, got '${seedText}'`,
+      'explain',
+    );
+  return {
+    samples: positiveInt(o.get('smoothgrad')!, 'smoothgrad', 100_000),
+    noiseLevel,
+    seed: Number(seedText),
   };
 }
 

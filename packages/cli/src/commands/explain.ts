@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { Explanation, HostTensor, Target } from '@biasprop/core';
-import { explain } from '@biasprop/core';
+import type { Explanation, HostTensor, SmoothGradResult, Target } from '@biasprop/core';
+import { explain, smoothGrad } from '@biasprop/core';
 import { parseArgs } from '../args/parse-args.js';
 import { createBackend, defaultBackend } from '../backends.js';
 import type { CliIo } from '../cli-io.js';
@@ -47,34 +47,64 @@ function slice(t: HostTensor, i: number, per: number): Float64Array | Float32Arr
   return t.data.subarray(i * per, (i + 1) * per);
 }
 
-/** The attribution maps of example i, in montage order. */
-function mapsOf(e: Explanation, o: ExplainCliOptions, i: number, per: number): MapOf[] {
+/** The attribution tensors of an explanation or of a SmoothGrad result. */
+interface Attributions {
+  readonly gradient?: HostTensor;
+  readonly inputXGradient?: HostTensor;
+  readonly integratedGradients?: HostTensor;
+  readonly bbp?: Readonly<Record<string, HostTensor>>;
+  readonly total?: Readonly<Record<string, HostTensor>>;
+}
+
+function attributionsOf(e: Explanation): Attributions {
+  return {
+    ...(e.gradient ? { gradient: e.gradient } : {}),
+    ...(e.inputXGradient ? { inputXGradient: e.inputXGradient } : {}),
+    ...(e.integratedGradients ? { integratedGradients: e.integratedGradients.attribution } : {}),
+    ...(e.bbp ? { bbp: e.bbp } : {}),
+    ...(e.total ? { total: e.total } : {}),
+  };
+}
+
+/**
+ * The attribution maps of example i, in montage order; SmoothGrad's (`smoothed`) have keys
+ * `smoothgrad.<method>` and labels `SG <METHOD>`.
+ */
+function mapsOf(
+  a: Attributions,
+  o: ExplainCliOptions,
+  i: number,
+  per: number,
+  smoothed = false,
+): MapOf[] {
   const maps: MapOf[] = [];
-  for (const m of o.methods) {
-    if (m === 'gradient' && e.gradient)
-      maps.push({ key: m, label: LABELS[m], values: slice(e.gradient, i, per) });
-    if (m === 'input-x-gradient' && e.inputXGradient)
-      maps.push({ key: m, label: LABELS[m], values: slice(e.inputXGradient, i, per) });
-    if (m === 'integrated-gradients' && e.integratedGradients) {
+  const push = (key: string, label: string, t: HostTensor | undefined) => {
+    if (t)
       maps.push({
-        key: m,
-        label: LABELS[m],
-        values: slice(e.integratedGradients.attribution, i, per),
+        key: smoothed ? `smoothgrad.${key}` : key,
+        label: smoothed ? `SG ${label}` : label,
+        values: slice(t, i, per),
       });
-    }
-    if ((m === 'bbp' || m === 'total') && e[m]) {
-      for (const rule of o.rules) {
-        const t = e[m][rule];
-        if (t)
-          maps.push({
-            key: `${m}.${rule}`,
-            label: `${LABELS[m]} ${rule.toUpperCase()}`,
-            values: slice(t, i, per),
-          });
-      }
-    }
+  };
+  for (const m of o.methods) {
+    if (m === 'gradient') push(m, LABELS[m], a.gradient);
+    if (m === 'input-x-gradient') push(m, LABELS[m], a.inputXGradient);
+    if (m === 'integrated-gradients') push(m, LABELS[m], a.integratedGradients);
+    if (m === 'bbp' || m === 'total')
+      for (const rule of o.rules)
+        push(`${m}.${rule}`, `${LABELS[m]} ${rule.toUpperCase()}`, a[m]?.[rule]);
   }
   return maps;
+}
+
+/** Example i of a batch, as a batch of one. */
+function slicedExample(
+  x: HostTensor,
+  i: number,
+  per: number,
+  shape: readonly number[],
+): HostTensor {
+  return { data: slice(x, i, per), shape: [1, ...shape] };
 }
 
 function targetsOf(o: ExplainCliOptions): Target {
@@ -145,31 +175,49 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   const blank = toMap2d(new Float64Array(per), shape);
   const scale = displayScale(blank.width, blank.height);
   const summaries: InputSummary[] = [];
+  const methodOptions = {
+    backend,
+    methods: o.methods.map((m) => CLI_METHODS[m]),
+    target: targetsOf(o),
+    rules: o.rules,
+    biasLayers: o.biasLayers,
+    integratedGradients: {
+      steps: o.igSteps,
+      method: CLI_IG_METHODS[o.igMethod],
+      ...(baseline ? { baselines: { data: baseline, shape } } : {}),
+    },
+  };
   const batches = Math.ceil(examples.length / o.batch);
   const bar = batches > 1 ? new ProgressBar(io.stderr, batches, 'batches') : undefined;
   try {
     for (let b = 0; b < batches; b++) {
       const chunk = examples.slice(b * o.batch, (b + 1) * o.batch);
       bar?.update(b);
-      const e = await explain(graph, batchTensor(chunk, shape), {
-        backend,
-        methods: o.methods.map((m) => CLI_METHODS[m]),
-        target: targetsOf(o),
-        rules: o.rules,
-        biasLayers: o.biasLayers,
-        integratedGradients: {
-          steps: o.igSteps,
-          method: CLI_IG_METHODS[o.igMethod],
-          ...(baseline ? { baselines: { data: baseline, shape } } : {}),
-        },
+      const x = batchTensor(chunk, shape);
+      const e = await explain(graph, x, {
+        ...methodOptions,
         onProgress: (p) => {
           if (p.stage === 'integratedGradients' && p.total > 0) bar?.update(b + p.done / p.total);
         },
       });
       const ms = timingsPerExample(e, o, chunk.length);
+      // SmoothGrad input by input, each from the seed: an input's result does not depend on the
+      // batch it is in.
+      const smoothed: SmoothGradResult[] = [];
+      if (o.smoothGrad)
+        for (let i = 0; i < chunk.length; i++)
+          smoothed.push(
+            await smoothGrad(graph, slicedExample(x, i, per, shape), {
+              ...methodOptions,
+              ...o.smoothGrad,
+            }),
+          );
       chunk.forEach((ex, i) => {
         const files: string[] = [];
-        const maps = mapsOf(e, o, i, per);
+        const maps = [
+          ...mapsOf(attributionsOf(e), o, i, per),
+          ...(smoothed[i] ? mapsOf(smoothed[i], o, 0, per, true) : []),
+        ];
         for (const m of maps) {
           if (o.formats.has('npy')) {
             stage.write(`${ex.stem}.${m.key}.npy`, writeNpy(m.values, shape));
@@ -192,6 +240,9 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
           targetSource: o.contrast ? 'contrast' : o.target === 'pred' ? 'pred' : 'class',
           ms,
           files,
+          ...(smoothed[i]
+            ? { smoothGrad: { sigma: smoothed[i].sigma[0]!, meanF: smoothed[i].meanF[0]! } }
+            : {}),
         });
         if (o.formats.has('png')) {
           const columns: MontageColumn[] = maps.map((m) => ({
@@ -232,6 +283,7 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
         integratedGradients: o.methods.includes('integrated-gradients')
           ? { steps: o.igSteps, method: o.igMethod, baseline: o.baseline }
           : undefined,
+        smoothGrad: o.smoothGrad,
         inputs: summaries,
       };
       stage.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);

@@ -74,6 +74,8 @@ export interface InputSummary {
   readonly ms: Readonly<Record<string, number>>;
   /** The files written for this input. */
   readonly files: readonly string[];
+  /** With `--smoothgrad`: the noise's σ and the mean of `f(x + ε)` over the samples. */
+  readonly smoothGrad?: { readonly sigma: number; readonly meanF: number };
 }
 
 /** Where an example sits in its batch and what was asked for it. */
@@ -86,6 +88,7 @@ export interface ExampleContext {
   readonly targetSource: 'pred' | 'class' | 'contrast';
   readonly ms: Readonly<Record<string, number>>;
   readonly files: readonly string[];
+  readonly smoothGrad?: { readonly sigma: number; readonly meanF: number };
 }
 
 /**
@@ -146,5 +149,6 @@ export function summarizeExample(e: Explanation, ctx: ExampleContext): InputSumm
     precision: e.precision,
     ms: ctx.ms,
     files: ctx.files,
+    ...(ctx.smoothGrad ? { smoothGrad: ctx.smoothGrad } : {}),
   };
 }
