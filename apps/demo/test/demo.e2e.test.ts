@@ -11,7 +11,7 @@ import { DEMO_DIR, buildDemo, startPreview } from './helpers/serve.js';
 
 const ARTIFACTS = join(DEMO_DIR, 'test-artifacts');
 const RULES = ['contribution', 'weight', 'signed', 'uniform'] as const;
-const METHODS = ['gradient', 'inputXGradient', 'integratedGradients', 'bbp'] as const;
+const METHODS = ['gradient', 'inputXGradient', 'integratedGradients', 'bbp', 'smoothGrad'] as const;
 /** float32 backends: relative residuals within 1e-4 (DESIGN §4). */
 const TOLERANCE = 1e-4;
 /**
@@ -145,6 +145,7 @@ describe('biasprop demo (vite build + preview + Chromium)', () => {
       for (const m of METHODS) await page.getByTestId(`method-${m}`).check();
       for (const r of RULES) await page.getByTestId(`rule-${r}`).check();
       await page.getByTestId('ig-steps').fill('32');
+      await page.getByTestId('smoothgrad-samples').fill('8');
       const before = await runs(page);
       if ((await page.getByTestId('backend-select').inputValue()) !== chosen)
         await page.getByTestId('backend-select').selectOption(chosen!);
@@ -160,6 +161,7 @@ describe('biasprop demo (vite build + preview + Chromium)', () => {
         () => (window as unknown as { progressLabels: string[] }).progressLabels,
       );
       expect(labels.some((l) => /Integrated Gradients: \d+\/32 points/.test(l))).toBe(true);
+      expect(labels).toContain('SmoothGrad: 8 noisy copies');
       const shownBackend = await page.getByTestId('result-backend').textContent();
       console.log(`explained on ${shownBackend}`);
       // onnxruntime-web's WebGPU backend names itself ort-web-webgpu (ort-webgpu is onnxruntime-node's).
@@ -170,6 +172,7 @@ describe('biasprop demo (vite build + preview + Chromium)', () => {
         'cell-gradient',
         'cell-inputXGradient',
         'cell-integratedGradients',
+        'cell-smoothGrad',
         ...RULES.map((r) => `cell-bbp-${r}`),
         ...RULES.map((r) => `cell-total-${r}`),
       ]) {
@@ -189,7 +192,7 @@ describe('biasprop demo (vite build + preview + Chromium)', () => {
         if (k !== 'ig-delta') expect(v, k).toBeLessThan(TOLERANCE);
       }
       const timings = await page.getByTestId('timings').locator('tr').allTextContents();
-      expect(timings.length).toBe(2 + RULES.length);
+      expect(timings.length).toBe(3 + RULES.length); // gradient, IG, SmoothGrad, BBp per rule
       console.log(`${shownBackend} timings: ${timings.join(' | ')}`);
       await page.screenshot({ path: join(ARTIFACTS, `demo-${chosen}.png`), fullPage: true });
     });

@@ -305,6 +305,7 @@ export class DemoApp {
         rules: v.rules,
         igSteps: v.igSteps,
         igMethod: v.igMethod,
+        smoothGradSamples: v.smoothGradSamples,
         skipFirst: Number(this.results.skipSlider.value),
       };
       this.progress.start(`explaining on ${v.backend}…`);

@@ -21,6 +21,7 @@ export interface ControlValues {
   readonly rules: readonly BuiltinBbpRule[];
   readonly igSteps: number;
   readonly igMethod: IgMethod;
+  readonly smoothGradSamples: number;
 }
 
 const METHOD_LABELS: readonly [DemoMethod, string][] = [
@@ -28,6 +29,7 @@ const METHOD_LABELS: readonly [DemoMethod, string][] = [
   ['inputXGradient', 'gradient × input'],
   ['integratedGradients', 'Integrated Gradients'],
   ['bbp', 'BBp and total'],
+  ['smoothGrad', 'SmoothGrad of w'],
 ];
 
 const QUADRATURE_LABELS: Readonly<Record<IgMethod, string>> = {
@@ -100,6 +102,15 @@ export class Controls {
     'data-testid': 'ig-steps',
     'aria-label': 'IG points',
   });
+  readonly smoothGradSamples = el('input', {
+    type: 'number',
+    min: 2,
+    max: 200,
+    step: 1,
+    value: 25,
+    'data-testid': 'smoothgrad-samples',
+    'aria-label': 'SmoothGrad samples',
+  });
   readonly igMethod = el('select', { 'data-testid': 'ig-method', 'aria-label': 'IG quadrature' });
   readonly autoBox = checkbox('explain as I draw', true, 'auto');
   readonly explainButton = el(
@@ -111,7 +122,8 @@ export class Controls {
   constructor() {
     const methods = el('div', { class: 'checks' });
     for (const [m, label] of METHOD_LABELS) {
-      const c = checkbox(label, true, `method-${m}`);
+      // SmoothGrad costs a batch of noisy copies per explanation: off until asked for.
+      const c = checkbox(label, m !== 'smoothGrad', `method-${m}`);
       this.methodBoxes.set(m, c.box);
       methods.append(c.element);
     }
@@ -182,6 +194,11 @@ export class Controls {
         el('div', { class: 'row' }, el('label', {}, 'points ', this.igSteps), this.igMethod),
       ),
       section('BBp rules', rules),
+      section(
+        'SmoothGrad',
+        el('div', { class: 'row' }, el('label', {}, 'noisy copies ', this.smoothGradSamples)),
+        el('p', { class: 'hint' }, 'σ = 15% of the input’s range, seed 0'),
+      ),
       this.explainButton,
     );
   }
@@ -249,6 +266,9 @@ export class Controls {
     const steps = Math.round(Number(this.igSteps.value));
     if (!Number.isFinite(steps) || steps < 2 || steps > 512)
       throw new Error('IG points must be a whole number from 2 to 512');
+    const samples = Math.round(Number(this.smoothGradSamples.value));
+    if (!Number.isFinite(samples) || samples < 2 || samples > 200)
+      throw new Error('SmoothGrad noisy copies must be a whole number from 2 to 200');
     return {
       backend,
       target,
@@ -256,6 +276,7 @@ export class Controls {
       rules: [...this.ruleBoxes].filter(([, box]) => box.checked).map(([r]) => r),
       igSteps: steps,
       igMethod: this.igMethod.value as IgMethod,
+      smoothGradSamples: samples,
     };
   }
 }

@@ -1,5 +1,6 @@
 // The result area: the attribution grid, its legend, the decomposition, the per-layer bias chart
 // with the "skip first K layers" slider, and the timings.
+import type { HostTensor } from '@biasprop/core';
 import type { InputLayout } from '../input/input-layout.js';
 import { toPixelMap } from '../input/input-layout.js';
 import type { DemoResult } from '../worker/protocol.js';
@@ -121,25 +122,14 @@ export class ResultsView {
           )
         : null;
     const wCells: HTMLElement[] = [inputCell(x, layout, `predicted ${name(r.predicted)}`)];
-    if (r.gradient)
-      wCells.push(
-        heatmapCell('gradient', map(r.gradient.data), layout, { sub: 'w', testId: 'cell-gradient' })
-          .element,
-      );
-    if (r.inputXGradient)
-      wCells.push(
-        heatmapCell('gradient × input', map(r.inputXGradient.data), layout, {
-          sub: 'w ⊙ x',
-          testId: 'cell-inputXGradient',
-        }).element,
-      );
-    if (r.integratedGradients)
-      wCells.push(
-        heatmapCell('Integrated Gradients', map(r.integratedGradients.data), layout, {
-          sub: 'IG',
-          testId: 'cell-integratedGradients',
-        }).element,
-      );
+    const wMaps: [HostTensor | undefined, string, string, string][] = [
+      [r.gradient, 'gradient', 'w', 'cell-gradient'],
+      [r.inputXGradient, 'gradient × input', 'w ⊙ x', 'cell-inputXGradient'],
+      [r.integratedGradients, 'Integrated Gradients', 'IG', 'cell-integratedGradients'],
+      [r.smoothGrad, 'SmoothGrad', 'mean w over noisy copies', 'cell-smoothGrad'],
+    ];
+    for (const [t, title, sub, testId] of wMaps)
+      if (t) wCells.push(heatmapCell(title, map(t.data), layout, { sub, testId }).element);
     const bCells = Object.entries(r.bbp).map(
       ([rule, t]) =>
         heatmapCell(`BBp · ${rule}`, map(t.data), layout, { sub: 'β₀', testId: `cell-bbp-${rule}` })

@@ -29,8 +29,9 @@ export interface ModelInfo {
   readonly summary: string;
 }
 
-/** The methods the page can ask for (`total` comes with `bbp`). */
-export type DemoMethod = 'gradient' | 'inputXGradient' | 'integratedGradients' | 'bbp';
+/** The methods the page can ask for (`total` comes with `bbp`; `smoothGrad` smooths the gradient). */
+export type DemoMethod =
+  'gradient' | 'inputXGradient' | 'integratedGradients' | 'bbp' | 'smoothGrad';
 
 /** One explanation request. */
 export interface ExplainParams {
@@ -42,6 +43,8 @@ export interface ExplainParams {
   readonly rules: readonly BuiltinBbpRule[];
   readonly igSteps: number;
   readonly igMethod: IgMethod;
+  /** SmoothGrad: noisy copies of the input (σ = 15% of its value range, seed 0). */
+  readonly smoothGradSamples: number;
   /** BBp keeps all layers' bias terms except the first `skipFirst` layers'. */
   readonly skipFirst: number;
 }
@@ -95,6 +98,8 @@ export interface DemoResult {
   readonly gradient?: HostTensor;
   readonly inputXGradient?: HostTensor;
   readonly integratedGradients?: HostTensor;
+  /** SmoothGrad of the gradient. */
+  readonly smoothGrad?: HostTensor;
   readonly bbp: Readonly<Record<string, HostTensor>>;
   readonly total: Readonly<Record<string, HostTensor>>;
   readonly layers: readonly DemoLayerBias[];

@@ -1,6 +1,6 @@
 // Worker side: computes what the page shows, one method at a time so that each gets its own time.
 import type { Backend, Explanation, HostTensor, IRGraph, Target } from '@biasprop/core';
-import { explain } from '@biasprop/core';
+import { explain, smoothGrad } from '@biasprop/core';
 import type {
   DemoDecomposition,
   DemoLayerBias,
@@ -9,6 +9,9 @@ import type {
   MethodTiming,
   ProgressInfo,
 } from './protocol.js';
+
+/** SmoothGrad's σ as a fraction of the input's value range (Smilkov et al.: 10–20%). */
+const SMOOTH_GRAD_NOISE_LEVEL = 0.15;
 
 function describeTarget(target: Target, predicted: number): string {
   if (target === 'pred') return `class ${predicted} (predicted)`;
@@ -46,7 +49,11 @@ export async function runExplanation(
     return d > 0 ? { compileMs: d } : {};
   };
   const rules = methods.has('bbp') ? params.rules : [];
-  const steps = 1 + (methods.has('integratedGradients') ? 1 : 0) + rules.length;
+  const steps =
+    1 +
+    (methods.has('integratedGradients') ? 1 : 0) +
+    (methods.has('smoothGrad') ? 1 : 0) +
+    rules.length;
   let step = 0;
 
   onProgress({ stage: 'gradient', done: step, total: steps });
@@ -92,6 +99,28 @@ export async function runExplanation(
       ...(igCompile > 0 ? { compileMs: igCompile } : {}),
     });
     onProgress({ stage: 'Integrated Gradients', done: ++step, total: steps });
+  }
+
+  let smoothed: HostTensor | undefined;
+  if (methods.has('smoothGrad')) {
+    const samples = params.smoothGradSamples;
+    onProgress({ stage: `SmoothGrad: ${samples} noisy copies`, done: step, total: steps });
+    compileSince();
+    const started = performance.now();
+    const s = await smoothGrad(graph, params.input, {
+      ...common,
+      samples,
+      noiseLevel: SMOOTH_GRAD_NOISE_LEVEL,
+      seed: 0,
+    });
+    smoothed = s.gradient!;
+    timings.push({
+      method: 'SmoothGrad',
+      ms: performance.now() - started,
+      note: `${samples} noisy copies, σ = ${s.sigma[0]!.toPrecision(3)}`,
+      ...compileSince(),
+    });
+    onProgress({ stage: 'SmoothGrad', done: ++step, total: steps });
   }
 
   const bbp: Record<string, HostTensor> = {};
@@ -162,6 +191,7 @@ export async function runExplanation(
     ...(methods.has('gradient') ? { gradient: base.gradient! } : {}),
     ...(methods.has('inputXGradient') ? { inputXGradient: base.inputXGradient! } : {}),
     ...(ig?.integratedGradients ? { integratedGradients: ig.integratedGradients.attribution } : {}),
+    ...(smoothed ? { smoothGrad: smoothed } : {}),
     bbp,
     total,
     layers,
