@@ -1,5 +1,5 @@
-import type { BuiltinBbpRule, Method } from '@biasprop/core';
-import type { ConformanceCase } from './cases.js';
+import type { BuiltinBbpRule } from '@biasprop/core';
+import type { ConformanceCase, ConformanceMethod } from './cases.js';
 
 /**
  * Cases a backend does not run, and why. Every field but `reason` narrows the match (an exclusion
@@ -9,7 +9,7 @@ export interface ConformanceExclusion {
   /** Only this fixture (default: every fixture). */
   readonly fixture?: string;
   /** Only this method (default: every method). */
-  readonly method?: Method;
+  readonly method?: ConformanceMethod;
   /** Only this BBp rule (default: every rule). */
   readonly rule?: BuiltinBbpRule;
   /** Why the cases are not run; printed with the skipped rows. Required. */

@@ -1,4 +1,5 @@
-import type { BuiltinBbpRule, Method, Precision } from '@biasprop/core';
+import type { BuiltinBbpRule, Precision } from '@biasprop/core';
+import type { ConformanceMethod } from './cases.js';
 
 /** Outcome of one conformance case. */
 export type ConformanceStatus = 'pass' | 'fail' | 'skipped';
@@ -13,7 +14,7 @@ export interface ConformanceRow {
   /** The fixture's name. */
   readonly fixture: string;
   /** The method checked. */
-  readonly method: Method;
+  readonly method: ConformanceMethod;
   /** The BBp rule, for `bbp` and `total`. */
   readonly rule?: BuiltinBbpRule;
   /** The precision the backend was held to, and the tolerance that follows from it. */
@@ -29,7 +30,8 @@ export interface ConformanceRow {
    * The backend's own completeness residual, relative to `max(|f|, |w·x|, |b^x|)`: for `gradient`
    * and `inputXGradient` `|f − w·x − Σ_v g_v·c_v|`, for `bbp` `|Σ β_0 − b^x|`, for `total`
    * `|Σ total − f|`. `null` for Integrated Gradients (its convergence delta is a quadrature error,
-   * not a completeness identity; the attribution itself is compared with the reference).
+   * not a completeness identity; the attribution itself is compared with the reference) and for
+   * SmoothGrad (an average over noisy inputs has no completeness identity).
    */
   readonly completenessResidual: number | null;
   /** The input example where `maxRelError` was reached. */

@@ -6,8 +6,10 @@ import type {
   IntegratedGradientsOptions,
   Method,
   Precision,
+  SmoothGradOptions,
+  SmoothGradResult,
 } from '@biasprop/core';
-import { BUILTIN_BBP_RULES, explain } from '@biasprop/core';
+import { BUILTIN_BBP_RULES, explain, smoothGrad } from '@biasprop/core';
 import type { ConformanceCase } from './cases.js';
 import { compareArrays } from './compare.js';
 import type { ConformanceExclusion } from './exclusions.js';
@@ -21,6 +23,18 @@ export const CONFORMANCE_IG: IntegratedGradientsOptions = {
   steps: 16,
   method: 'gaussLegendre',
   stepsPerRun: 8,
+};
+
+/**
+ * SmoothGrad settings of the suite: the gradient over four noisy copies of each input (σ = 10% of
+ * its range, seed 1). The noise breaks the fixtures' exact ties, so this case checks that the
+ * backend explains the same noisy points as the reference.
+ */
+export const CONFORMANCE_SMOOTH_GRAD: SmoothGradOptions = {
+  methods: ['gradient'],
+  samples: 4,
+  noiseLevel: 0.1,
+  seed: 1,
 };
 
 /** What one fixture run needs. */
@@ -53,6 +67,8 @@ function explainOptions(
 
 function attribution(e: Explanation, c: ConformanceCase): HostTensor | undefined {
   switch (c.method) {
+    case 'smoothGrad':
+      return undefined; // not an explain output: see runFixture
     case 'gradient':
       return e.gradient;
     case 'inputXGradient':
@@ -100,8 +116,14 @@ function completeness(e: Explanation, c: ConformanceCase): number | null {
       return worst;
     }
     case 'integratedGradients':
+    case 'smoothGrad':
       return null;
   }
+}
+
+/** The error message of a failed backend call. */
+function backendError(e: unknown): string {
+  return `backend error: ${e instanceof Error ? e.message : String(e)}`;
 }
 
 function format(v: number): string {
@@ -129,17 +151,31 @@ export async function runFixture(
     ...(c.rule ? { rule: c.rule } : {}),
   });
   const active = cases.filter((c) => !exclusionFor(ctx.exclude, c));
-  const methods = [...new Set(active.map((c) => c.method))];
+  const methods = [
+    ...new Set(active.map((c) => c.method).filter((m): m is Method => m !== 'smoothGrad')),
+  ];
+  const x = fixtureBatch(fixture);
   let ours: Explanation | undefined;
   let ref: Explanation | undefined;
   let error: string | undefined;
   if (methods.length > 0) {
-    const x = fixtureBatch(fixture);
     ref = await explain(fixture.graph, x, explainOptions(fixture, methods, ctx.reference));
     try {
       ours = await explain(fixture.graph, x, explainOptions(fixture, methods, ctx.backend));
     } catch (e) {
-      error = `backend error: ${e instanceof Error ? e.message : String(e)}`;
+      error = backendError(e);
+    }
+  }
+  let oursSmooth: SmoothGradResult | undefined;
+  let refSmooth: SmoothGradResult | undefined;
+  let smoothError: string | undefined;
+  if (active.some((c) => c.method === 'smoothGrad')) {
+    const o = { ...CONFORMANCE_SMOOTH_GRAD, target: fixture.inputs.map((i) => i.target) };
+    refSmooth = await smoothGrad(fixture.graph, x, { ...o, backend: ctx.reference });
+    try {
+      oursSmooth = await smoothGrad(fixture.graph, x, { ...o, backend: ctx.backend });
+    } catch (e) {
+      smoothError = backendError(e);
     }
   }
   return cases.map((c): ConformanceRow => {
@@ -152,18 +188,19 @@ export async function runFixture(
         status: 'skipped',
         reason: excluded.reason,
       };
-    if (!ours || !ref)
+    const smooth = c.method === 'smoothGrad';
+    if (smooth ? !oursSmooth || !refSmooth : !ours || !ref)
       return {
         ...rowBase(c),
         maxRelError: NaN,
         completenessResidual: null,
         status: 'fail',
-        reason: error ?? 'not run',
+        reason: (smooth ? smoothError : error) ?? 'not run',
       };
-    const a = attribution(ours, c);
-    const r = attribution(ref, c)!;
+    const a = smooth ? oursSmooth!.gradient : attribution(ours!, c);
+    const r = smooth ? refSmooth!.gradient! : attribution(ref!, c)!;
     const cmp = a ? compareArrays(a, r) : { maxRelError: NaN, worstExample: 0 };
-    const residual = completeness(ours, c);
+    const residual = smooth ? null : completeness(ours!, c);
     const worstInput = fixture.inputs[cmp.worstExample]?.name;
     const problems: string[] = [];
     if (!a) problems.push(`the backend returned no ${c.method}`);

@@ -74,7 +74,7 @@ describe('adapter fixtures', () => {
       createBackend: () => new ReferenceBackend(),
       fixtures,
     });
-    expect(rows.length).toBe(11);
+    expect(rows.length).toBe(12); // 11 explain cases and SmoothGrad
     expect(rows.filter((r) => r.status !== 'pass')).toEqual([]);
     expect(() =>
       adapterFixtures([

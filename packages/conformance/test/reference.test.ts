@@ -12,7 +12,7 @@ import {
 } from '../src/index.js';
 import { float32Backend, lastTieBackend, noConvBackend, noisyBackend } from './helpers/backends.js';
 
-const CASES_PER_FIXTURE = 3 + 4 + 4; // gradient, inputXGradient, IG; bbp × 4 rules; total × 4 rules
+const CASES_PER_FIXTURE = 3 + 4 + 4 + 1; // gradient, inputXGradient, IG; bbp × 4 rules; total × 4 rules; smoothGrad
 
 describeConformance({ name: 'reference', createBackend: () => new ReferenceBackend() });
 
@@ -43,7 +43,8 @@ describe('runConformance', () => {
       expect(r.maxRelError).toBe(0);
       expect(r.precision).toBe('float64');
       expect(r.tolerance).toBe(1e-9);
-      if (r.method === 'integratedGradients') expect(r.completenessResidual).toBeNull();
+      if (r.method === 'integratedGradients' || r.method === 'smoothGrad')
+        expect(r.completenessResidual).toBeNull();
       else expect(r.completenessResidual!).toBeLessThanOrEqual(1e-9);
     }
     console.log(formatConformanceTable(rows));
@@ -63,11 +64,16 @@ describe('runConformance', () => {
     // Fixtures without max pooling are unaffected.
     for (const fixture of ['mlp', 'sigmoid-tanh'])
       expect(bad.filter((r) => r.fixture === fixture)).toEqual([]);
+    // SmoothGrad's noisy inputs have no exact ties, so the tie rule does not show there.
+    expect(bad.filter((r) => r.method === 'smoothGrad')).toEqual([]);
   });
 
   it('fails a float64 backend with 1e-6 relative noise, and passes it when held to float32', async () => {
     const rows64 = await runConformance({ name: 'noisy', createBackend: () => noisyBackend(1e-6) });
     expect(failing(rows64).length).toBeGreaterThan(rows64.length / 2);
+    expect(failing(rows64).filter((r) => r.method === 'smoothGrad').length).toBe(
+      conformanceFixtures.length,
+    );
     const rows32 = await runConformance({
       name: 'noisy',
       createBackend: () => noisyBackend(1e-6, 'float64', false),

@@ -3,7 +3,7 @@
 // explain() against the float64 reference; a provider with no adapter/context here is skipped
 // with the runtime's reason.
 import type { Explanation, IRGraph, MaxPool2dParams } from '@biasprop/core';
-import { explain } from '@biasprop/core';
+import { explain, smoothGrad } from '@biasprop/core';
 import * as ort from 'onnxruntime-web/all';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lenetBn, mixedNet, mlp, seeded } from '../../../bench/networks.js';
@@ -15,6 +15,7 @@ import {
   constTensor,
   program,
   randomTensor,
+  relativeError,
   rng,
   tieTensor,
 } from '../helpers/kernel-harness.js';
@@ -126,5 +127,21 @@ for (const ep of PROVIDERS) {
         });
       }
     }
+
+    it('smoothGrad of the gradient and BBp on LeNet-BN vs the reference (same seeded noise)', async () => {
+      const graph = lenetBn();
+      const x = fixtureInputs(graph, seeded(12))[0]!.x;
+      const options = { methods: ['gradient', 'bbp'] as const, samples: 4, seed: 3 };
+      const want = await smoothGrad(graph, x, options);
+      const got = await smoothGrad(graph, x, { ...options, backend });
+      const tol = backend.precision === 'float16' ? 1e-2 : 1e-4;
+      expect(relativeError(got.gradient!, want.gradient!), `gradient on ${ep}`).toBeLessThanOrEqual(
+        tol,
+      );
+      expect(
+        relativeError(got.bbp!.contribution!, want.bbp!.contribution!),
+        `BBp on ${ep}`,
+      ).toBeLessThanOrEqual(tol);
+    });
   });
 }
