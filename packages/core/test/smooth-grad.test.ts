@@ -243,6 +243,25 @@ describe('smoothGrad', () => {
     expect(maxAbs((await smoothGrad(g, x, { ...o, variant: 'vargrad' })).gradient!.data)).toBe(0);
   });
 
+  it("passes on explain's warnings (BBp through an unfoldable zero pad)", async () => {
+    const b = new GraphBuilder('padded', [1, 3, 3]);
+    const h = b.conv2d(b.input, [1, -1, 0.5, 2], [1, 1, 2, 2], [0.3]);
+    const padded = b.pad(
+      h,
+      [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+      ],
+      'explicit-pad',
+    );
+    b.dense(b.flatten(padded), uniform(mulberry32(5), 16 * 2), [16, 2], [0.1, -0.2]);
+    const x = { data: uniform(mulberry32(6), 9), shape: [1, 1, 3, 3] };
+    const s = await smoothGrad(b.build(), x, { methods: ['bbp'], samples: 2 });
+    expect(s.warnings.join('\n')).toMatch(/padding node 'explicit-pad'/);
+    expect((await smoothGrad(b.build(), x, { samples: 2 })).warnings).toEqual([]);
+  });
+
   it('per-example IG baselines follow their example into every chunk', async () => {
     const per = input.data.length / 2;
     const baselines: HostTensor = {

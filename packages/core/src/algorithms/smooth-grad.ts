@@ -89,6 +89,8 @@ export interface SmoothGradResult {
   readonly bbp?: Readonly<Record<string, HostTensor>>;
   /** Smoothed `w ⊙ x + β_0` per rule name. */
   readonly total?: Readonly<Record<string, HostTensor>>;
+  /** Caveats about the graph, as {@link explain} reports them. */
+  readonly warnings: readonly string[];
 }
 
 /** Running per-element mean and sum of squared deviations (Welford), one row per example. */
@@ -274,6 +276,7 @@ export async function smoothGrad(
   const totalRows = n * samples;
   const runs = Math.ceil(totalRows / batchSize);
   const noise = new Float64Array(per);
+  const warnings = new Set<string>();
   for (let run = 0; run < runs; run++) {
     const first = run * batchSize;
     const count = Math.min(batchSize, totalRows - first);
@@ -304,6 +307,7 @@ export async function smoothGrad(
       rows.forEach((example, r) => acc.add(example, t.data, r * per));
     }
     rows.forEach((example, r) => (meanF[example]! += e.decomposition[r]!.f / samples));
+    for (const w of e.warnings) warnings.add(w);
     options.onProgress?.({ stage: 'smoothGrad', done: run + 1, total: runs });
   }
 
@@ -332,5 +336,6 @@ export async function smoothGrad(
       : {}),
     ...(methods.includes('bbp') ? { bbp: perRule('bbp') } : {}),
     ...(methods.includes('total') ? { total: perRule('total') } : {}),
+    warnings: [...warnings],
   };
 }
