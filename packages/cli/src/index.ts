@@ -23,7 +23,7 @@ export { renderMontage } from './render/montage.js';
 export type { Map2d } from './render/heatmap.js';
 export type { MontageColumn, MontageSpec } from './render/montage.js';
 export { Raster } from './render/raster.js';
-export type { InputSummary } from './output/summary.js';
+export type { InputSummary, SmoothGradSummary } from './output/summary.js';
 export {
   DIGIT_FLIP_BUDGETS,
   DIGIT_FLIP_PAIRS,

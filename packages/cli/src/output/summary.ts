@@ -1,5 +1,13 @@
 import type { Explanation } from '@biasprop/core';
 
+/** SmoothGrad's numbers for one input (`--smoothgrad`). */
+export interface SmoothGradSummary {
+  /** The noise's standard deviation. */
+  readonly sigma: number;
+  /** The mean of the explained value `f(x + ε)` over the noisy samples. */
+  readonly meanF: number;
+}
+
 /** What summary.json holds for one input. */
 export interface InputSummary {
   /** The input's name (its stem) in outputs. */
@@ -74,8 +82,8 @@ export interface InputSummary {
   readonly ms: Readonly<Record<string, number>>;
   /** The files written for this input. */
   readonly files: readonly string[];
-  /** With `--smoothgrad`: the noise's σ and the mean of `f(x + ε)` over the samples. */
-  readonly smoothGrad?: { readonly sigma: number; readonly meanF: number };
+  /** With `--smoothgrad`: the noise and the mean explained value over the noisy samples. */
+  readonly smoothGrad?: SmoothGradSummary;
 }
 
 /** Where an example sits in its batch and what was asked for it. */
@@ -88,7 +96,7 @@ export interface ExampleContext {
   readonly targetSource: 'pred' | 'class' | 'contrast';
   readonly ms: Readonly<Record<string, number>>;
   readonly files: readonly string[];
-  readonly smoothGrad?: { readonly sigma: number; readonly meanF: number };
+  readonly smoothGrad?: SmoothGradSummary;
 }
 
 /**
