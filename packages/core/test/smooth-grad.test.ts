@@ -218,6 +218,42 @@ describe('smoothGrad', () => {
     );
   });
 
+  it('takes given standard normal draws instead of the generator (to match another library)', async () => {
+    const samples = 3;
+    const per = input.data.length / 2;
+    const o: SmoothGradOptions = {
+      samples,
+      stdev: 0.3,
+      batchSize: 4,
+      methods: ['gradient', 'bbp'],
+    };
+    const seeded = await smoothGrad(graph, input, { ...o, seed: 8 });
+    const noise = {
+      data: gaussianNoise(8, 2 * samples * per),
+      shape: [2 * samples, ...input.shape.slice(1)],
+    };
+    const given = await smoothGrad(graph, input, { ...o, noise, seed: 123 }); // seed unused
+    expect(maxAbsDiff(given.gradient!.data, seeded.gradient!.data)).toBe(0);
+    expect(maxAbsDiff(given.bbp!.contribution!.data, seeded.bbp!.contribution!.data)).toBe(0);
+    // Zero draws are the clean input.
+    const zeros = { data: new Float64Array(2 * samples * per), shape: noise.shape };
+    const e = await explain(graph, input, { methods: ['gradient'] });
+    const clean = await smoothGrad(graph, input, { ...o, noise: zeros });
+    expect(maxAbsDiff(clean.gradient!.data, e.gradient!.data)).toBe(0);
+    // One row short, or a NaN: refused before anything runs.
+    const backend = countingBackend();
+    const short = {
+      data: new Float64Array((2 * samples - 1) * per),
+      shape: [2 * samples - 1, ...input.shape.slice(1)],
+    };
+    await expect(smoothGrad(graph, input, { ...o, noise: short, backend })).rejects.toThrow(
+      /SmoothGrad noise .*expected shape \[6, /,
+    );
+    const nan = { data: zeros.data.map((v, i) => (i === 5 ? Number.NaN : v)), shape: zeros.shape };
+    await expect(smoothGrad(graph, input, { ...o, noise: nan, backend })).rejects.toThrow(/finite/);
+    expect(backend.runs).toBe(0);
+  });
+
   it('explicit targets and contrasts are kept as given', async () => {
     const targets: Target[] = [2, { contrast: [1, 3] }];
     const m = mlp();

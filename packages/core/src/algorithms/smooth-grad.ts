@@ -1,5 +1,5 @@
 import type { Backend, Precision } from '../backend/backend.js';
-import { BiaspropError } from '../errors.js';
+import { BiaspropError, ShapeMismatchError } from '../errors.js';
 import type { IRGraph } from '../ir/types.js';
 import { ReferenceBackend } from '../reference/reference-backend.js';
 import type { HostTensor } from '../tensor/host-tensor.js';
@@ -49,6 +49,12 @@ export interface SmoothGradOptions extends Pick<
   readonly stdev?: number;
   /** Seed of the noise generator, an integer in [0, 2^32) (default 0). */
   readonly seed?: number;
+  /**
+   * Standard normal draws to use instead of the generator's (e.g. the noise another library drew,
+   * to compare with it exactly): shape `[N · samples, ...inputShape]`, example-major (the samples
+   * of example 0 first); each is scaled by the example's σ. `seed` is then unused.
+   */
+  readonly noise?: HostTensor;
   /** How the samples' attributions are combined (default `'smoothgrad'`). */
   readonly variant?: SmoothGradVariant;
   /** Noisy inputs per backend run (default: `samples`, one example's samples per run). */
@@ -211,6 +217,27 @@ function baselinesForRows(
   return { ...options, baselines: list.map(expand) };
 }
 
+/** Fills `out` with the standard normal draws of noisy row `row`: given ones, or the generator's. */
+function noiseSource(
+  graph: IRGraph,
+  given: HostTensor | undefined,
+  rows: number,
+  seed: number,
+): (row: number, out: Float64Array) => void {
+  if (!given) {
+    const stream = new GaussianStream(seed);
+    return (_row, out) => void stream.fill(out); // rows are drawn in order
+  }
+  const v = validateInput(graph, given, 'SmoothGrad noise');
+  if (v.shape[0] !== rows)
+    throw new ShapeMismatchError(
+      `SmoothGrad noise of model '${graph.name}'`,
+      [rows, ...graph.input.shape],
+      [...given.shape],
+    );
+  return (row, out) => out.set(v.data.subarray(row * out.length, (row + 1) * out.length));
+}
+
 /** The attribution tensors of an explanation, keyed `gradient`, `bbp:<rule>`, …. */
 function attributionsOf(e: Explanation): Map<string, HostTensor> {
   const m = new Map<string, HostTensor>();
@@ -265,6 +292,7 @@ export async function smoothGrad(
   const n = x.shape[0]!;
   const per = sizeOf(graph.input.shape);
   const sigma = noiseScales(x, per, options);
+  const draw = noiseSource(graph, options.noise, n * samples, seed);
   const backend = options.backend ?? new ReferenceBackend();
   const outNode = graph.nodes.find((v) => v.name === graph.output)!;
   const classes = sizeOf(outNode.shape);
@@ -272,7 +300,6 @@ export async function smoothGrad(
 
   const accumulators = new Map<string, Accumulator>();
   const meanF = new Float64Array(n);
-  const stream = new GaussianStream(seed);
   const totalRows = n * samples;
   const runs = Math.ceil(totalRows / batchSize);
   const noise = new Float64Array(per);
@@ -283,7 +310,7 @@ export async function smoothGrad(
     const rows = Array.from({ length: count }, (_, r) => Math.floor((first + r) / samples));
     const data = new Float64Array(count * per);
     rows.forEach((example, r) => {
-      stream.fill(noise);
+      draw(first + r, noise);
       const s = sigma[example]!;
       for (let j = 0; j < per; j++) data[r * per + j] = x.data[example * per + j]! + s * noise[j]!;
     });
