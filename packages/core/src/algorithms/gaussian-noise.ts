@@ -31,57 +31,49 @@ export function assertSeed(seed: number): void {
  * ```
  */
 export class GaussianStream {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
-  private spare: number | undefined;
+  /** xoshiro128** state (an Int32Array: plain fields would box values beyond the small-int range). */
+  private readonly state = new Int32Array(4);
+  /** The second value of the last Box–Muller pair, when it has not been read yet. */
+  private spare = 0;
+  private hasSpare = false;
 
   constructor(seed: number) {
     assertSeed(seed);
     let s = seed >>> 0;
-    const splitmix32 = (): number => {
-      s = (s + 0x9e3779b9) >>> 0;
+    for (let i = 0; i < 4; i++) {
+      s = (s + 0x9e3779b9) >>> 0; // splitmix32
       let z = s;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s0 = splitmix32();
-    this.s1 = splitmix32();
-    this.s2 = splitmix32();
-    this.s3 = splitmix32();
+      this.state[i] = z ^ (z >>> 16);
+    }
   }
 
-  /** The next 32-bit output of xoshiro128**. */
-  private nextUint32(): number {
-    const rotl = (v: number, k: number): number => (v << k) | (v >>> (32 - k));
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result;
-  }
-
-  /** The next uniform in (0, 1). */
+  /** The next uniform in (0, 1): `(k + 0.5) · 2^-32` for the next 32-bit output `k`. */
   private nextUniform(): number {
-    return (this.nextUint32() + 0.5) * TWO_POW_MINUS_32;
+    const st = this.state;
+    const s1 = st[1]!;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    st[2]! ^= st[0]!;
+    st[3]! ^= s1;
+    st[1]! ^= st[2]!;
+    st[0]! ^= st[3]!;
+    st[2]! ^= t;
+    st[3] = rotl(st[3]!, 11);
+    return (result + 0.5) * TWO_POW_MINUS_32;
   }
 
   /** The next standard normal number. */
   next(): number {
-    if (this.spare !== undefined) {
-      const v = this.spare;
-      this.spare = undefined;
-      return v;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
     }
     const r = Math.sqrt(-2 * Math.log(this.nextUniform()));
     const theta = 2 * Math.PI * this.nextUniform();
     this.spare = r * Math.sin(theta);
+    this.hasSpare = true;
     return r * Math.cos(theta);
   }
 
@@ -90,6 +82,11 @@ export class GaussianStream {
     for (let i = 0; i < out.length; i++) out[i] = this.next();
     return out;
   }
+}
+
+/** 32-bit rotation left. */
+function rotl(v: number, k: number): number {
+  return (v << k) | (v >>> (32 - k));
 }
 
 /**
