@@ -823,6 +823,9 @@ describe('explain --smoothgrad', () => {
         for (let j = 0; j < 64; j++) expect(got(key).data[j]).toBeCloseTo(t.data[j]!, 6);
       const entry = s.inputs[i] as unknown as { smoothGrad: { sigma: number; meanF: number } };
       expect(entry.smoothGrad.sigma).toBeCloseTo(want.sigma[0]!, 12);
+      expect(
+        (s.inputs[i] as unknown as { ms: Record<string, number> }).ms.smoothgrad,
+      ).toBeGreaterThan(0);
       expect(entry.smoothGrad.meanF).toBeCloseTo(want.meanF[0]!, 9);
       // the noise moved the gradient: smoothed and plain maps differ
       const plain = got('gradient').data;

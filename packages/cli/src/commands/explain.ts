@@ -204,14 +204,18 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
       // SmoothGrad input by input, each from the seed: an input's result does not depend on the
       // batch it is in.
       const smoothed: SmoothGradResult[] = [];
+      const smoothMs: number[] = [];
       if (o.smoothGrad)
-        for (let i = 0; i < chunk.length; i++)
+        for (let i = 0; i < chunk.length; i++) {
+          const started = performance.now();
           smoothed.push(
             await smoothGrad(graph, slicedExample(x, i, per, shape), {
               ...methodOptions,
               ...o.smoothGrad,
             }),
           );
+          smoothMs.push(performance.now() - started);
+        }
       chunk.forEach((ex, i) => {
         const files: string[] = [];
         const maps = [
@@ -238,7 +242,7 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
           position: i,
           ...(o.contrast ? { contrast: o.contrast } : {}),
           targetSource: o.contrast ? 'contrast' : o.target === 'pred' ? 'pred' : 'class',
-          ms,
+          ms: smoothed[i] ? { ...ms, smoothgrad: smoothMs[i]! } : ms,
           files,
           ...(smoothed[i]
             ? { smoothGrad: { sigma: smoothed[i].sigma[0]!, meanF: smoothed[i].meanF[0]! } }
