@@ -78,6 +78,8 @@ export type { Target } from './algorithms/targets.js';
 export type { LayerSelection } from './algorithms/layer-selection.js';
 export { selectBiasNodes, selectionKey } from './algorithms/layer-selection.js';
 export { IG_QUADRATURES, quadrature } from './algorithms/quadrature.js';
+export { attributionSetOf } from './algorithms/attribution-set.js';
+export type { AttributionSet } from './algorithms/attribution-set.js';
 export { SMOOTH_GRAD_VARIANTS, smoothGrad } from './algorithms/smooth-grad.js';
 export type {
   SmoothGradOptions,

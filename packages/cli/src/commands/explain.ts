@@ -1,7 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { Explanation, HostTensor, SmoothGradResult, Target } from '@biasprop/core';
-import { explain, smoothGrad } from '@biasprop/core';
+import type {
+  AttributionSet,
+  Explanation,
+  HostTensor,
+  SmoothGradResult,
+  Target,
+} from '@biasprop/core';
+import { attributionSetOf, explain, smoothGrad } from '@biasprop/core';
 import { parseArgs } from '../args/parse-args.js';
 import { createBackend, defaultBackend } from '../backends.js';
 import type { CliIo } from '../cli-io.js';
@@ -47,31 +53,12 @@ function slice(t: HostTensor, i: number, per: number): Float64Array | Float32Arr
   return t.data.subarray(i * per, (i + 1) * per);
 }
 
-/** The attribution tensors of an explanation or of a SmoothGrad result. */
-interface Attributions {
-  readonly gradient?: HostTensor;
-  readonly inputXGradient?: HostTensor;
-  readonly integratedGradients?: HostTensor;
-  readonly bbp?: Readonly<Record<string, HostTensor>>;
-  readonly total?: Readonly<Record<string, HostTensor>>;
-}
-
-function attributionsOf(e: Explanation): Attributions {
-  return {
-    ...(e.gradient ? { gradient: e.gradient } : {}),
-    ...(e.inputXGradient ? { inputXGradient: e.inputXGradient } : {}),
-    ...(e.integratedGradients ? { integratedGradients: e.integratedGradients.attribution } : {}),
-    ...(e.bbp ? { bbp: e.bbp } : {}),
-    ...(e.total ? { total: e.total } : {}),
-  };
-}
-
 /**
  * The attribution maps of example i, in montage order; SmoothGrad's (`smoothed`) have keys
  * `smoothgrad.<method>` and labels `SG <METHOD>`.
  */
 function mapsOf(
-  a: Attributions,
+  a: AttributionSet,
   o: ExplainCliOptions,
   i: number,
   per: number,
@@ -219,7 +206,7 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
       chunk.forEach((ex, i) => {
         const files: string[] = [];
         const maps = [
-          ...mapsOf(attributionsOf(e), o, i, per),
+          ...mapsOf(attributionSetOf(e), o, i, per),
           ...(smoothed[i] ? mapsOf(smoothed[i], o, 0, per, true) : []),
         ];
         for (const m of maps) {

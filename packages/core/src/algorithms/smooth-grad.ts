@@ -4,7 +4,9 @@ import type { IRGraph } from '../ir/types.js';
 import { ReferenceBackend } from '../reference/reference-backend.js';
 import type { HostTensor } from '../tensor/host-tensor.js';
 import { sizeOf } from '../tensor/shape.js';
-import type { ExplainOptions, Explanation, Method, Progress } from './explain.js';
+import type { AttributionSet } from './attribution-set.js';
+import { attributionSetOf } from './attribution-set.js';
+import type { ExplainOptions, Method, Progress } from './explain.js';
 import { assertMethods, explain, predict } from './explain.js';
 import { GaussianStream, assertSeed } from './gaussian-noise.js';
 import type { IntegratedGradientsOptions } from './integrated-gradients.js';
@@ -63,8 +65,11 @@ export interface SmoothGradOptions extends Pick<
   readonly onProgress?: (p: Progress) => void;
 }
 
-/** What {@link smoothGrad} returns. Attribution tensors have the input's shape `[N, ...]`. */
-export interface SmoothGradResult {
+/**
+ * What {@link smoothGrad} returns: the smoothed attributions of the requested methods (gradient ×
+ * input is each sample's gradient times that sample's input) and the run's parameters.
+ */
+export interface SmoothGradResult extends AttributionSet {
   /** The graph's name. */
   readonly model: string;
   /** The backend that computed it. */
@@ -85,16 +90,6 @@ export interface SmoothGradResult {
   readonly readout: HostTensor;
   /** The mean over the samples of the explained scalar `f(x + ε)`, per example. */
   readonly meanF: Float64Array;
-  /** Smoothed gradient. */
-  readonly gradient?: HostTensor;
-  /** Smoothed gradient × input (each sample's gradient times that sample's input). */
-  readonly inputXGradient?: HostTensor;
-  /** Smoothed Integrated Gradients attribution. */
-  readonly integratedGradients?: HostTensor;
-  /** Smoothed BBp `β_0` per rule name. */
-  readonly bbp?: Readonly<Record<string, HostTensor>>;
-  /** Smoothed `w ⊙ x + β_0` per rule name. */
-  readonly total?: Readonly<Record<string, HostTensor>>;
   /** Caveats about the graph, as {@link explain} reports them. */
   readonly warnings: readonly string[];
 }
@@ -238,14 +233,15 @@ function noiseSource(
   return (row, out) => out.set(v.data.subarray(row * out.length, (row + 1) * out.length));
 }
 
-/** The attribution tensors of an explanation, keyed `gradient`, `bbp:<rule>`, …. */
-function attributionsOf(e: Explanation): Map<string, HostTensor> {
+/** An attribution set's tensors keyed `gradient`, `bbp:<rule>`, …. */
+function keyedTensors(a: AttributionSet): Map<string, HostTensor> {
   const m = new Map<string, HostTensor>();
-  if (e.gradient) m.set('gradient', e.gradient);
-  if (e.inputXGradient) m.set('inputXGradient', e.inputXGradient);
-  if (e.integratedGradients) m.set('integratedGradients', e.integratedGradients.attribution);
-  for (const [rule, t] of Object.entries(e.bbp ?? {})) m.set(`bbp:${rule}`, t);
-  for (const [rule, t] of Object.entries(e.total ?? {})) m.set(`total:${rule}`, t);
+  for (const key of ['gradient', 'inputXGradient', 'integratedGradients'] as const) {
+    const t = a[key];
+    if (t) m.set(key, t);
+  }
+  for (const kind of ['bbp', 'total'] as const)
+    for (const [rule, t] of Object.entries(a[kind] ?? {})) m.set(`${kind}:${rule}`, t);
   return m;
 }
 
@@ -328,7 +324,7 @@ export async function smoothGrad(
           : {}),
       },
     );
-    for (const [key, t] of attributionsOf(e)) {
+    for (const [key, t] of keyedTensors(attributionSetOf(e))) {
       let acc = accumulators.get(key);
       if (!acc) accumulators.set(key, (acc = new Accumulator(x.shape, per)));
       rows.forEach((example, r) => acc.add(example, t.data, r * per));
