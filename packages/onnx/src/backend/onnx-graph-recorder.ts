@@ -185,7 +185,7 @@ export class OnnxGraphRecorder implements Kernels<string> {
   /** Weight values (initializers and their reshaped views) with their data, for `legacyWebgl`. */
   private readonly constantData = new Map<string, { data: FloatArray; shape: Shape }>();
   private readonly int64Constants = new Map<string, string>();
-  /** Constant tensors the recorder makes itself (fills, triangular matrices), by description. */
+  /** Constant tensors the recorder makes itself (fills, triangular matrices, transposed weights), by description. */
   private readonly fills = new Map<string, string>();
   private weightBytes = 0;
   /** Outputs of the nodes recorded so far, by operator, inputs and attributes. */
@@ -659,10 +659,44 @@ export class OnnxGraphRecorder implements Kernels<string> {
 
   matMul(a: In, b: In, transA: boolean, transB: boolean): string {
     const columns = transB ? b.shape[0]! : b.shape[1]!;
+    if (this.options.legacyWebgl) {
+      // That provider caches a compiled Gemm shader by its inputs' shapes alone, not by
+      // `transA`/`transB` (which the shader text depends on): a second Gemm with the same shapes
+      // and other flags, as a square dense layer's forward and backward are, silently runs the
+      // first one's shader. So it only ever gets plain Gemms of explicitly transposed operands.
+      return this.gemm(
+        transA ? this.transposedMatrix(a) : a.handle,
+        transB ? this.transposedMatrix(b) : b.handle,
+        columns,
+      );
+    }
     return this.gemm(a.handle, b.handle, columns, {
       transA: transA ? 1 : 0,
       transB: transB ? 1 : 0,
     });
+  }
+
+  /**
+   * `xᵀ` of a matrix for the legacy WebGL provider: a transposed initializer of its own for a
+   * model constant (one per constant), else a `Transpose` node.
+   */
+  private transposedMatrix(x: In): string {
+    const known = this.constantData.get(x.handle);
+    if (!known) return this.node('Transpose', [x.handle], { perm: [1, 0] });
+    const key = `transposed|${x.handle}`;
+    let name = this.fills.get(key);
+    if (!name) {
+      const [rows, cols] = x.shape as [number, number];
+      const t = new Float32Array(rows * cols);
+      for (let i = 0; i < rows; i++)
+        for (let j = 0; j < cols; j++) t[j * rows + i] = known.data[i * cols + j]!;
+      name = this.fresh('w');
+      this.initializers.push(float32Tensor(name, t, [cols, rows]));
+      this.weightBytes += t.length * 4;
+      this.constantData.set(name, { data: t, shape: [cols, rows] });
+      this.fills.set(key, name);
+    }
+    return name;
   }
 
   /**

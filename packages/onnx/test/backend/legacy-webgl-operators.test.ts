@@ -38,6 +38,7 @@ describe('graphs for the legacy WebGL provider', () => {
 
   it('use only its operators, at opset 12, for every method and rule', async () => {
     const traced: string[][] = [];
+    const transposingGemms: string[] = [];
     const recording = {
       name: backend.name,
       precision: backend.precision,
@@ -45,6 +46,12 @@ describe('graphs for the legacy WebGL provider', () => {
         const model = backend.trace(p, inputs).model;
         expect(model.opset_import).toEqual([{ domain: '', version: 12 }]);
         traced.push((model.graph!.node ?? []).map((n) => n.op_type!));
+        for (const n of model.graph!.node ?? []) {
+          if (n.op_type !== 'Gemm') continue;
+          for (const a of n.attribute ?? [])
+            if ((a.name === 'transA' || a.name === 'transB') && Number(a.i) !== 0)
+              transposingGemms.push(`${n.name} ${a.name}`);
+        }
         return backend.run(p, inputs);
       },
       dispose: async () => {},
@@ -63,6 +70,9 @@ describe('graphs for the legacy WebGL provider', () => {
     // The operators the default graphs use and the provider lacks are really gone.
     for (const op of ['Where', 'CumSum', 'Expand', 'Max', 'Min', 'Sign', 'GreaterOrEqual'])
       expect(used.has(op), op).toBe(false);
+    // Its Gemm shader cache ignores transA/transB: every Gemm gets transposed operands instead.
+    expect(used.has('Gemm')).toBe(true);
+    expect(transposingGemms).toEqual([]);
   });
 
   it('refuses exact Integrated Gradients (its ±∞ selections need Where) with a clear error', async () => {

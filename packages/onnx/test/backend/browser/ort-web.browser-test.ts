@@ -1,7 +1,8 @@
 // onnxruntime-web in headless Chromium: wasm, webgpu (--enable-unsafe-webgpu) and webgl (the
-// legacy provider, fed graphs of its own operator set). Every provider runs the kernel checks and
-// explain() against the float64 reference; a provider with no adapter/context here is skipped
-// with the runtime's reason.
+// legacy provider, fed graphs of its own operator set). Every provider runs the shared conformance
+// suite, the kernel checks and explain() against the float64 reference; a provider with no
+// adapter/context here is skipped with the runtime's reason.
+import { describeConformance } from '@biasprop/conformance';
 import type { Explanation, IRGraph, MaxPool2dParams } from '@biasprop/core';
 import { explain, smoothGrad } from '@biasprop/core';
 import * as ort from 'onnxruntime-web/all';
@@ -43,6 +44,10 @@ for (const ep of PROVIDERS) {
       console.warn(`[ort-web ${ep}] skipped: ${probe.reason}`);
       return;
     }
+    describeConformance({
+      name: `ort-web-${ep}`,
+      createBackend: () => new OrtBackend({ ort, runtime: 'web', executionProvider: ep }),
+    });
     const backend = new OrtBackend({ ort, runtime: 'web', executionProvider: ep });
     afterAll(async () => {
       await backend.dispose();
@@ -105,6 +110,29 @@ for (const ep of PROVIDERS) {
           };
         }),
         { x },
+      );
+      for (const [k, e] of Object.entries(errors)) expect(e, k).toBeLessThanOrEqual(1e-5);
+    });
+
+    it('matMul: square operands with and without transposition in one graph', async () => {
+      // A square dense layer's forward (x·W) and backward (g·Wᵀ) are two Gemms with the same
+      // input shapes; the legacy WebGL provider once ran the first one's shader for both.
+      const r = rng(5);
+      const w = randomTensor(r, [8, 8]);
+      const errors = await compareWithReference(
+        backend,
+        program('square-matmul', (ops, t) => {
+          const wc = ops.weight(w.data, w.shape);
+          const y = ops.matMul(t.x!, wc);
+          return {
+            y,
+            dx: ops.matMul(y, wc, false, true),
+            byInput: ops.matMul(t.x!, t.b!),
+            byInputT: ops.matMul(t.x!, t.b!, false, true),
+            byInputTA: ops.matMul(t.b!, t.x!, true, false),
+          };
+        }),
+        { x: randomTensor(r, [8, 8]), b: randomTensor(r, [8, 8]) },
       );
       for (const [k, e] of Object.entries(errors)) expect(e, k).toBeLessThanOrEqual(1e-5);
     });
