@@ -2,20 +2,11 @@
 // on the float64 reference backend, against their expected outputs. Node tests feed weights as
 // graph inputs: every input after the first becomes an initializer holding its .pb data (the
 // importer treats initializers that are also graph inputs as constants).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import {
-  BiaspropError,
-  decodeModel,
-  decodeTensor,
-  fromOnnxModel,
-  predict,
-} from '../../src/index.js';
-import type { IRGraph, ModelProto } from '../../src/index.js';
-import { tensorFromProto } from '../../src/import/const-tensor.js';
-import { relativeError } from './compare.js';
+import type { IRGraph } from '../../src/index.js';
+import { BiaspropError } from '../../src/index.js';
+import { ONNX_TEST_DATA, describeOnnxTestSuite } from './onnx-backend-test-data.js';
 
-const NODE_DIR = '/usr/share/libonnx-testdata/data/node';
+const NODE_DIR = `${ONNX_TEST_DATA}/node`;
 
 /** Rank-1 node tests get past the importer only when a caller forces a shape; nothing else to check. */
 function validateInput(graph: IRGraph): void {
@@ -268,80 +259,11 @@ const EXCLUDED: Readonly<Record<string, string>> = {
   test_cast_STRING_to_FLOAT: 'string type',
 };
 
-/** The test's model with weights turned into initializers (and the opset raised where listed). */
-function modelOf(test: string): ModelProto {
-  const dir = `${NODE_DIR}/${test}`;
-  const model = decodeModel(readFileSync(`${dir}/model.onnx`));
-  const g = model.graph!;
-  const inputs = readdirSync(`${dir}/test_data_set_0`)
-    .filter((f) => /^input_\d+\.pb$/.test(f))
-    .sort();
-  // Inputs after the first hold weights: they become initializers (and stay graph inputs).
-  const weights = inputs.slice(1).map((f, i) => ({
-    ...decodeTensor(readFileSync(`${dir}/test_data_set_0/${f}`)),
-    name: g.input![i + 1]!.name,
-  }));
-  g.initializer = [...(g.initializer ?? []), ...weights];
-  if (OPSET_RAISED[test]) model.opset_import = [{ domain: '', version: 9 }];
-  return model;
-}
-
-function tensorFile(test: string, file: string): { data: Float64Array; shape: number[] } {
-  const t = tensorFromProto(
-    decodeTensor(readFileSync(`${NODE_DIR}/${test}/test_data_set_0/${file}`)),
-  );
-  return { data: t.data, shape: [...t.shape] };
-}
-
-describe('ONNX backend node tests (libonnx-testdata) through the importer', () => {
-  it('the test data is installed', () => {
-    expect(
-      existsSync(NODE_DIR),
-      `${NODE_DIR} is missing: install the Debian package libonnx-testdata (apt-get install -y libonnx-testdata; CI lists it in .ci/run)`,
-    ).toBe(true);
-  });
-
-  it('every listed test exists, and no test is both run and excluded', () => {
-    for (const t of [...RUN, ...Object.keys(EXCLUDED)]) {
-      expect(
-        existsSync(`${NODE_DIR}/${t}/model.onnx`),
-        `${t} is missing: install libonnx-testdata`,
-      ).toBe(true);
-    }
-    expect(RUN.filter((t) => t in EXCLUDED)).toEqual([]);
-  });
-
-  it('every excluded test is refused with a clear error', () => {
-    for (const test of Object.keys(EXCLUDED)) {
-      expect(
-        existsSync(`${NODE_DIR}/${test}/model.onnx`),
-        `${NODE_DIR}/${test} is missing: install libonnx-testdata`,
-      ).toBe(true);
-      let error: unknown;
-      try {
-        const graph = fromOnnxModel(modelOf(test), { name: test, prepare: false });
-        tensorFile(test, 'input_0.pb');
-        validateInput(graph);
-      } catch (e) {
-        error = e;
-      }
-      expect(error, `${test} was expected to be refused`).toBeInstanceOf(BiaspropError);
-      expect((error as Error).message).toMatch(new RegExp(`${test}|tensor|input`));
-    }
-  });
-
-  for (const test of RUN) {
-    it(test, async () => {
-      expect(
-        existsSync(`${NODE_DIR}/${test}`),
-        `${NODE_DIR}/${test} is missing: install libonnx-testdata`,
-      ).toBe(true);
-      // prepare: false keeps a final Softmax, so its output can be compared.
-      const graph = fromOnnxModel(modelOf(test), { name: test, prepare: false });
-      const expected = tensorFile(test, 'output_0.pb');
-      const y = await predict(graph, tensorFile(test, 'input_0.pb'));
-      expect(y.data.length).toBe(expected.data.length);
-      expect(relativeError(y.data, expected.data)).toBeLessThanOrEqual(1e-5);
-    });
-  }
+describeOnnxTestSuite({
+  title: 'ONNX backend node tests (libonnx-testdata) through the importer',
+  dir: NODE_DIR,
+  run: RUN,
+  excluded: EXCLUDED,
+  opsetFor: (test) => (OPSET_RAISED[test] ? 9 : undefined),
+  validate: validateInput,
 });
