@@ -791,6 +791,9 @@ describe('explain --smoothgrad', () => {
     const out = freshOut(fx);
     const r = await run(fx.dir, smoothArgs(out, '2'));
     expect(r.code, r.stderr).toBe(0);
+    // One batch, but SmoothGrad is long: the bar counts inputs (one line per input off a terminal).
+    expect(r.stderr).toContain('1/2 inputs');
+    expect(r.stderr).toContain('2/2 inputs 100%');
     const files = filesIn(out);
     for (const f of [
       'chw-batch-0.smoothgrad.gradient.npy',

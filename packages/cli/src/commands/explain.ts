@@ -175,18 +175,36 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
     },
   };
   const batches = Math.ceil(examples.length / o.batch);
-  const bar = batches > 1 ? new ProgressBar(io.stderr, batches, 'batches') : undefined;
+  // With SmoothGrad the bar counts inputs (each input's SmoothGrad is its own long run), otherwise
+  // batches. An input costs one explained row plus `samples` noisy ones, which sets how far the
+  // bar moves for a batch's explain and for each input's SmoothGrad.
+  const samples = o.smoothGrad?.samples ?? 0;
+  const bar = o.smoothGrad
+    ? examples.length > 1
+      ? new ProgressBar(io.stderr, examples.length, 'inputs')
+      : undefined
+    : batches > 1
+      ? new ProgressBar(io.stderr, batches, 'batches')
+      : undefined;
+  /** Progress in the bar's unit: batch `b` of `n` inputs, `explained` (0–1), `smoothed` inputs. */
+  const progressAt = (b: number, n: number, explained: number, smoothed: number): number =>
+    o.smoothGrad
+      ? b * o.batch + (n * explained + samples * smoothed) / (1 + samples)
+      : b + explained;
   try {
     for (let b = 0; b < batches; b++) {
       const chunk = examples.slice(b * o.batch, (b + 1) * o.batch);
-      bar?.update(b);
+      const n = chunk.length;
+      bar?.update(progressAt(b, n, 0, 0));
       const x = batchTensor(chunk, shape);
       const e = await explain(graph, x, {
         ...methodOptions,
         onProgress: (p) => {
-          if (p.stage === 'integratedGradients' && p.total > 0) bar?.update(b + p.done / p.total);
+          if (p.stage === 'integratedGradients' && p.total > 0)
+            bar?.update(progressAt(b, n, p.done / p.total, 0));
         },
       });
+      bar?.update(progressAt(b, n, 1, 0));
       const ms = timingsPerExample(e, o, chunk.length);
       // SmoothGrad input by input, each from the seed: an input's result does not depend on the
       // batch it is in.
@@ -202,6 +220,7 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
             }),
           );
           smoothMs.push(performance.now() - started);
+          bar?.update(progressAt(b, n, 1, i + 1));
         }
       chunk.forEach((ex, i) => {
         const files: string[] = [];
@@ -255,7 +274,7 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
         }
         summaries.push(entry);
       });
-      bar?.update(b + 1);
+      bar?.update(progressAt(b, n, 1, n));
     }
     bar?.finish();
     if (o.formats.has('json')) {
