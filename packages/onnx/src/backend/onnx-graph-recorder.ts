@@ -185,7 +185,10 @@ export class OnnxGraphRecorder implements Kernels<string> {
   /** Weight values (initializers and their reshaped views) with their data, for `legacyWebgl`. */
   private readonly constantData = new Map<string, { data: FloatArray; shape: Shape }>();
   private readonly int64Constants = new Map<string, string>();
-  /** Constant tensors the recorder makes itself (fills, triangular matrices, transposed weights), by description. */
+  /**
+   * Constant tensors the recorder makes itself (fills, triangular matrices, transposed weights), by
+   * description.
+   */
   private readonly fills = new Map<string, string>();
   private weightBytes = 0;
   /** Outputs of the nodes recorded so far, by operator, inputs and attributes. */
