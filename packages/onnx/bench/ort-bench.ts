@@ -3,7 +3,8 @@
 // Not a test: it prints a table (first call = trace + session build + run; steady = median of the
 // mean of 10 calls in a row, one call for IG; the ratios are taken inside each repetition, where
 // forward, gradient, BBp and IG run in turn, and their medians printed, so changes of the
-// machine's load cancel).
+// machine's load cancel). BBp runs under the default `contribution` rule and, for comparison, the
+// `weight` rule.
 import type { ExplainOptions, HostTensor, IRGraph, Method } from '@biasprop/core';
 import { explain } from '@biasprop/core';
 import * as ort from 'onnxruntime-node';
@@ -21,10 +22,13 @@ interface Row {
   gradient: [number, number];
   bbp: [number, number];
   ig: [number, number];
+  /** Steady BBp under the `weight` rule, whose denominators are constants (one conv pass fewer). */
+  bbpWeight: number;
   sessions: number;
   /** Ratios taken inside each repetition (forward, gradient, BBp, IG in turn), then the median. */
   gradientPerForward: number;
   bbpPerForward: number;
+  bbpWeightPerForward: number;
   igPerGradient: number;
 }
 
@@ -80,6 +84,7 @@ async function benchOne(graph: IRGraph, batch: number): Promise<Row> {
   const b1 = fresh();
   const b2 = fresh();
   const b3 = fresh();
+  const b4 = fresh();
   const run =
     (backend: OrtBackend, methods: Method[], extra: ExplainOptions = {}) =>
     () =>
@@ -87,16 +92,19 @@ async function benchOne(graph: IRGraph, batch: number): Promise<Row> {
   const gradientRun = run(b1, ['gradient']);
   const bbpRun = run(b2, ['bbp']);
   const igRun = run(b3, ['integratedGradients'], { integratedGradients: { steps: 50 } });
+  const bbpWeightRun = run(b4, ['bbp'], { rules: ['weight'] });
   const first = [await time(gradientRun), await time(bbpRun), await time(igRun)] as const;
   for (let i = 0; i < 2; i++) {
     await original.run(feed);
     await gradientRun();
     await bbpRun();
+    await bbpWeightRun();
   }
   const t = {
     forward: [] as number[],
     gradient: [] as number[],
     bbp: [] as number[],
+    bbpWeight: [] as number[],
     ig: [] as number[],
   };
   const start = performance.now();
@@ -107,11 +115,13 @@ async function benchOne(graph: IRGraph, batch: number): Promise<Row> {
     t.forward.push(await meanTime(() => original.run(feed)));
     t.gradient.push(await meanTime(gradientRun));
     t.bbp.push(await meanTime(bbpRun));
+    t.bbpWeight.push(await meanTime(bbpWeightRun));
     t.ig.push(await time(igRun));
   }
   await original.release();
-  const sessions = b1.stats.sessionsCreated + b2.stats.sessionsCreated + b3.stats.sessionsCreated;
-  for (const b of [b1, b2, b3]) await b.dispose();
+  const backends = [b1, b2, b3, b4];
+  const sessions = backends.reduce((n, b) => n + b.stats.sessionsCreated, 0);
+  for (const b of backends) await b.dispose();
   return {
     model: graph.name,
     batch,
@@ -119,9 +129,11 @@ async function benchOne(graph: IRGraph, batch: number): Promise<Row> {
     gradient: [first[0], medianOf(t.gradient)],
     bbp: [first[1], medianOf(t.bbp)],
     ig: [first[2], medianOf(t.ig)],
+    bbpWeight: medianOf(t.bbpWeight),
     sessions,
     gradientPerForward: medianOf(t.gradient.map((v, i) => v / t.forward[i]!)),
     bbpPerForward: medianOf(t.bbp.map((v, i) => v / t.forward[i]!)),
+    bbpWeightPerForward: medianOf(t.bbpWeight.map((v, i) => v / t.forward[i]!)),
     igPerGradient: medianOf(t.ig.map((v, i) => v / t.gradient[i]!)),
   };
 }
@@ -141,15 +153,15 @@ console.log(
 );
 console.log('');
 console.log(
-  '| model | batch | forward (original .onnx) | gradient first / steady | BBp first / steady | IG(50) first / steady | gradient ÷ forward | BBp ÷ forward | IG(50) ÷ gradient |',
+  '| model | batch | forward (original .onnx) | gradient first / steady | BBp first / steady | IG(50) first / steady | gradient ÷ forward | BBp ÷ forward | IG(50) ÷ gradient | BBp (weight rule) steady, ÷ forward |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.model} | ${r.batch} | ${f(r.forward)} | ${f(r.gradient[0])} / ${f(r.gradient[1])} | ${f(r.bbp[0])} / ${f(r.bbp[1])} | ${f(r.ig[0])} / ${f(r.ig[1])} | ${r.gradientPerForward.toFixed(2)}× | ${r.bbpPerForward.toFixed(2)}× | ${r.igPerGradient.toFixed(1)}× |`,
+    `| ${r.model} | ${r.batch} | ${f(r.forward)} | ${f(r.gradient[0])} / ${f(r.gradient[1])} | ${f(r.bbp[0])} / ${f(r.bbp[1])} | ${f(r.ig[0])} / ${f(r.ig[1])} | ${r.gradientPerForward.toFixed(2)}× | ${r.bbpPerForward.toFixed(2)}× | ${r.igPerGradient.toFixed(1)}× | ${f(r.bbpWeight)}, ${r.bbpWeightPerForward.toFixed(2)}× |`,
   );
 }
 console.log('');
 console.log(
-  'Targets: gradient ≤ 3× forward, gradient+BBp (the BBp run computes both) ≤ 5× forward, IG(50) ≤ 55× gradient; the steady state builds no session.',
+  'Targets: gradient ≤ 3× forward, gradient+BBp (the BBp run computes both) ≤ 5× forward, IG(50) ≤ 55× gradient; the steady state builds no session. BBp is the default `contribution` rule; the last column is the `weight` rule for comparison.',
 );
