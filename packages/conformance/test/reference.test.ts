@@ -8,8 +8,11 @@ import {
   conformanceFixtures,
   describeConformance,
   formatConformanceTable,
+  randomFixture,
+  randomFixtures,
   runConformance,
 } from '../src/index.js';
+import type { ConformanceFixture } from '../src/index.js';
 import { float32Backend, lastTieBackend, noConvBackend, noisyBackend } from './helpers/backends.js';
 
 const CASES_PER_FIXTURE = 3 + 4 + 4 + 1; // gradient, inputXGradient, IG; bbp × 4 rules; total × 4 rules; smoothGrad
@@ -161,6 +164,25 @@ describe('runConformance', () => {
   });
 });
 
+function expectFloat32Exact(f: ConformanceFixture): void {
+  for (const n of f.graph.nodes) {
+    for (const [k, p] of Object.entries(n.params)) {
+      expect(
+        p.data.every((v) => Math.fround(v) === v),
+        `${f.name}/${n.name}.${k}`,
+      ).toBe(true);
+    }
+    for (const v of Object.values(n.attrs))
+      if (typeof v === 'number') expect(Math.fround(v)).toBe(v);
+  }
+  for (const i of f.inputs)
+    expect(
+      i.tensor.data.every((v) => Math.fround(v) === v),
+      `${f.name}/${i.name}`,
+    ).toBe(true);
+  expect(f.inputs.map((i) => i.name)).toContain('random');
+}
+
 describe('fixtures', () => {
   it('are deterministic and float32-representable (weights and inputs)', () => {
     const again = conformanceFixtures.map((f) => f.name);
@@ -172,24 +194,53 @@ describe('fixtures', () => {
       'leaky-prelu',
       'sigmoid-tanh',
     ]);
-    for (const f of conformanceFixtures) {
-      for (const n of f.graph.nodes) {
-        for (const [k, p] of Object.entries(n.params)) {
-          expect(
-            p.data.every((v) => Math.fround(v) === v),
-            `${f.name}/${n.name}.${k}`,
-          ).toBe(true);
-        }
-        for (const v of Object.values(n.attrs))
-          if (typeof v === 'number') expect(Math.fround(v)).toBe(v);
-      }
-      for (const i of f.inputs)
-        expect(
-          i.tensor.data.every((v) => Math.fround(v) === v),
-          `${f.name}/${i.name}`,
-        ).toBe(true);
-      expect(f.inputs.map((i) => i.name)).toContain('random');
-    }
+    for (const f of conformanceFixtures) expectFloat32Exact(f);
+  });
+
+  it('random networks: seeded, float32-representable, and covering the shapes they are for', async () => {
+    expect(JSON.stringify(randomFixture(5))).toBe(JSON.stringify(randomFixture(5)));
+    expect(JSON.stringify(randomFixture(5).graph)).not.toBe(JSON.stringify(randomFixture(6).graph));
+    const eight = randomFixtures(8);
+    expect(eight.map((f) => f.name)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `random-${i}`));
+    for (const f of eight) expectFloat32Exact(f);
+    // What the eight that biasprop's backends run reach between them.
+    const nodes = eight.flatMap((f) => f.graph.nodes);
+    const convs = nodes.filter((n) => n.op === 'conv2d');
+    const attr = (n: (typeof nodes)[number], k: string) => n.attrs[k] as number[] | number;
+    const reached = {
+      multiplier: convs.some(
+        (n) =>
+          (attr(n, 'groups') as number) > 1 &&
+          n.params.weight!.shape[1] === 1 &&
+          n.params.weight!.shape[0]! > (attr(n, 'groups') as number),
+      ),
+      dilation: convs.some(
+        (n) => (attr(n, 'dilations') as number[])[0] === 2 && n.params.weight!.shape[2]! > 1,
+      ),
+      stride: convs.some((n) => (attr(n, 'strides') as number[])[0] === 2),
+      squareDense: nodes.some(
+        (n) => n.op === 'dense' && n.params.weight!.shape[0] === n.params.weight!.shape[1],
+      ),
+      maxPool: nodes.some((n) => n.op === 'maxPool2d'),
+      avgPool: nodes.some((n) => n.op === 'avgPool2d'),
+      smooth: nodes.some((n) => n.op === 'sigmoid' || n.op === 'tanh'),
+    };
+    expect(reached).toEqual({
+      multiplier: true,
+      dilation: true,
+      stride: true,
+      squareDense: true,
+      maxPool: true,
+      avgPool: true,
+      smooth: true,
+    });
+    // The reference passes them exactly (each graph is valid and complete).
+    const rows = await runConformance({
+      name: 'reference',
+      createBackend: () => new ReferenceBackend(),
+      fixtures: eight,
+    });
+    expect(rows.filter((r) => r.status !== 'pass')).toEqual([]);
   });
 
   it('image fixtures include exact max-pool ties', async () => {
