@@ -92,6 +92,14 @@ export interface OnnxGraphRecorderOptions {
    */
   readonly fullShapeWhere?: boolean;
   /**
+   * Give a grouped `ConvTranspose` with one output channel per group and several input channels
+   * per group (the adjoint of a depthwise conv with a channel multiplier) a second, all-zero
+   * output channel per group, and drop it from the result. ONNX Runtime 1.30's WebGPU
+   * `ConvTranspose` returns wrong values for one output channel per group with 2 or 4 input
+   * channels per group (checked on SwiftShader's Vulkan through onnxruntime-node).
+   */
+  readonly widenSingleOutputConvTransposeGroups?: boolean;
+  /**
    * Record `maximum`/`minimum` as `Where(a ≥ b, a, b)` / `Where(a ≤ b, a, b)` (exact for the
    * NaN-free values biasprop computes) instead of `Max`/`Min`. onnxruntime-web's WebGPU provider
    * has no `Max`/`Min` kernels, and with them on the CPU fallback a Conv fed by `Min(x, 0)` read
@@ -790,15 +798,34 @@ export class OnnxGraphRecorder implements Kernels<string> {
     }
     // An unpadded ConvTranspose gives the full adjoint of the conv over the padded input; the
     // input's rows are [pt, pt + H) of it (zero where the conv never read, past its end).
-    const full = this.node('ConvTranspose', [dy.handle, w.handle], {
-      kernel_shape: w.shape.slice(2),
-      strides: p.strides,
-      dilations: p.dilations,
-      group: p.groups,
-    });
     const fullShape = [0, 1].map(
       (i) => p.strides[i]! * (dy.shape[2 + i]! - 1) + p.dilations[i]! * (w.shape[2 + i]! - 1) + 1,
     );
+    const widen =
+      this.options.widenSingleOutputConvTransposeGroups === true &&
+      p.groups > 1 &&
+      w.shape[1] === 1 &&
+      w.shape[0]! > p.groups;
+    let full = this.node(
+      'ConvTranspose',
+      [
+        dy.handle,
+        widen ? this.node('Pad', [w.handle, this.int64s([0, 0, 0, 0, 0, 1, 0, 0])]) : w.handle,
+      ],
+      {
+        kernel_shape: w.shape.slice(2),
+        strides: p.strides,
+        dilations: p.dilations,
+        group: p.groups,
+      },
+    );
+    if (widen) {
+      // [N, 2g, H, W] with the zero channels at odd positions: keep the even ones.
+      const [n, g, h, wd] = [dy.shape[0]!, p.groups, fullShape[0]!, fullShape[1]!];
+      full = this.node('Reshape', [full, this.int64s([n, g, 2, h, wd])]);
+      full = this.node('Slice', [full, this.int64s([0]), this.int64s([1]), this.int64s([2])]);
+      full = this.node('Reshape', [full, this.int64s([n, g, h, wd])]);
+    }
     return this.cropAndExtend(full, fullShape, [p.pads[0], p.pads[1]], [out[2]!, out[3]!]);
   }
 

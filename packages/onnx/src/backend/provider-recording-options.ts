@@ -33,7 +33,7 @@ export interface ProviderRecordingOverrides {
  * @example
  * ```ts
  * const rec = new OnnxGraphRecorder(recordingOptionsFor('webgpu'));
- * // { convChannelMultiple: 4, nativeMaxPool: false, fullShapeWhere: true, avoidMaxMin: true, legacyWebgl: false, hardSigmoidSteps: false, convWindowPlanes: false }
+ * // { convChannelMultiple: 4, nativeMaxPool: false, fullShapeWhere: true, widenSingleOutputConvTransposeGroups: true, avoidMaxMin: true, legacyWebgl: false, hardSigmoidSteps: false, convWindowPlanes: false }
  * ```
  */
 export function recordingOptionsFor(
@@ -51,6 +51,7 @@ export function recordingOptionsFor(
     nativeMaxPool:
       (overrides.maxPoolLowering ?? (cpuProvider ? 'native' : 'portable')) === 'native',
     fullShapeWhere: webgpu,
+    widenSingleOutputConvTransposeGroups: webgpu,
     avoidMaxMin: webgpu,
     legacyWebgl,
     // onnxruntime-node's CPU provider runs convolutions in a blocked layout (NCHWc) that

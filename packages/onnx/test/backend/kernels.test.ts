@@ -305,6 +305,20 @@ for (const c of cases) {
         p: { strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], groups: 1 },
       },
       {
+        // ONNX Runtime 1.30's WebGPU ConvTranspose was wrong for one output channel per group with
+        // 2 or 4 input channels per group: the recorder widens those groups there.
+        name: 'depthwise 2 channels, multiplier 2, stride 2 (adjoint as a grouped ConvTranspose)',
+        x: [2, 2, 7, 7],
+        w: [4, 1, 3, 3],
+        p: { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], groups: 2 },
+      },
+      {
+        name: 'depthwise 3 channels, multiplier 4, stride 1, dilation 2',
+        x: [1, 3, 7, 6],
+        w: [12, 1, 3, 3],
+        p: { strides: [1, 1], pads: [2, 1, 2, 1], dilations: [2, 2], groups: 3 },
+      },
+      {
         name: 'depthwise',
         x: [1, 3, 6, 5],
         w: [3, 1, 3, 3],
