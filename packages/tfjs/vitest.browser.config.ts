@@ -24,6 +24,7 @@ export default defineConfig({
     browser: {
       enabled: true,
       headless: true,
+      screenshotFailures: false,
       provider: playwright({
         launchOptions: {
           executablePath: CHROMIUM_PATH,

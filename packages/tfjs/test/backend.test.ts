@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Explanation, HostTensor, IRGraph } from '../src/index.js';
+import { dilateFilter } from '../src/backend/conv-nhwc.js';
 import { GraphBuilder, ReferenceBackend, explain, prepareGraph } from '../src/index.js';
 import { randomArray, relativeError, seeded } from './helpers/random.js';
 import { startBackend } from './helpers/start-backend.js';
@@ -125,3 +126,45 @@ for (const name of ['cpu', 'wasm']) {
     },
   );
 }
+
+describe('dilateFilter', () => {
+  it('spreads each axis with more than one tap by its dilation, zeros between', async () => {
+    await tf.setBackend('cpu');
+    for (const [shape, dilations] of [
+      [
+        [1, 1, 2, 3],
+        [2, 2],
+      ],
+      [
+        [3, 1, 2, 2],
+        [2, 3],
+      ],
+      [
+        [1, 3, 1, 2],
+        [3, 2],
+      ],
+      [
+        [3, 2, 2, 1],
+        [2, 2],
+      ],
+      [
+        [2, 3, 1, 1],
+        [1, 3],
+      ],
+    ] as const) {
+      const [kh, kw, i, o] = shape;
+      const data = Float32Array.from({ length: kh * kw * i * o }, (_, k) => k + 1);
+      const got = dilateFilter(tf.tensor4d(data, [...shape]), dilations);
+      const [dh, dw] = [kh === 1 ? 1 : dilations[0], kw === 1 ? 1 : dilations[1]];
+      const [eh, ew] = [(kh - 1) * dh + 1, (kw - 1) * dw + 1];
+      const want = new Float32Array(eh * ew * i * o);
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++)
+          for (let c = 0; c < i * o; c++)
+            want[(y * dh * ew + x * dw) * i * o + c] = data[(y * kw + x) * i * o + c]!;
+      expect(got.shape).toEqual([eh, ew, i, o]);
+      expect(Array.from(got.dataSync())).toEqual(Array.from(want));
+      got.dispose();
+    }
+  });
+});

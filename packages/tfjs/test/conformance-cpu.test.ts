@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { describeConformance } from '@biasprop/conformance';
+import { conformanceFixtures, describeConformance, randomFixtures } from '@biasprop/conformance';
 import { describe, it } from 'vitest';
 import { startBackend } from './helpers/start-backend.js';
 
@@ -7,7 +7,11 @@ import { startBackend } from './helpers/start-backend.js';
 const started = await startBackend('cpu');
 const backend = started.backend;
 if (backend) {
-  describeConformance({ name: 'tfjs-cpu', createBackend: () => backend });
+  describeConformance({
+    name: 'tfjs-cpu',
+    createBackend: () => backend,
+    fixtures: [...conformanceFixtures, ...randomFixtures(8)],
+  });
 } else {
   console.warn(`[conformance: tfjs-cpu] skipped: ${started.reason}`);
   describe.skip(`conformance: tfjs-cpu (skipped: ${started.reason})`, () => {

@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { describeConformance } from '@biasprop/conformance';
+import { conformanceFixtures, describeConformance, randomFixtures } from '@biasprop/conformance';
 import { describe, it } from 'vitest';
 import { startBackend } from './helpers/start-backend.js';
 
@@ -7,7 +7,11 @@ import { startBackend } from './helpers/start-backend.js';
 const started = await startBackend('wasm');
 const backend = started.backend;
 if (backend) {
-  describeConformance({ name: 'tfjs-wasm', createBackend: () => backend });
+  describeConformance({
+    name: 'tfjs-wasm',
+    createBackend: () => backend,
+    fixtures: [...conformanceFixtures, ...randomFixtures(8)],
+  });
 } else {
   console.warn(`[conformance: tfjs-wasm] skipped: ${started.reason}`);
   describe.skip(`conformance: tfjs-wasm (skipped: ${started.reason})`, () => {

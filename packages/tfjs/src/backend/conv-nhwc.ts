@@ -43,9 +43,21 @@ export function toTransposedHwio(w: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => tf.reverse<tf.Tensor4D>(tf.transpose(w, [2, 3, 0, 1]), [0, 1]));
 }
 
+/** `d − 1` zero rows between the rows of axis 0 of `[k, a, b, c]`, with rank-3 ops only. */
+function dilateAxis0(f: tf.Tensor4D, d: number): tf.Tensor4D {
+  const [k, a, b, c] = f.shape;
+  if (d === 1 || k === 1) return f;
+  const n = a * b * c;
+  const spread = tf.concat([tf.reshape(f, [k, 1, n]), tf.zeros([k, d - 1, n])], 1);
+  const rows = tf.slice(tf.reshape(spread, [k * d, n]), [0, 0], [(k - 1) * d + 1, n]);
+  return tf.reshape(rows, [(k - 1) * d + 1, a, b, c]);
+}
+
 /**
  * Inserts zeros into a filter so that a dilated convolution becomes a plain one:
- * `[kh, kw, i, o]` → `[(kh−1)·dh+1, (kw−1)·dw+1, i, o]`.
+ * `[kh, kw, i, o]` → `[(kh−1)·dh+1, (kw−1)·dw+1, i, o]` (an axis with one tap is unchanged).
+ * Built from rank-3 ops: a rank-6 `pad` of a 1×1 filter failed to compile on tfjs WebGL and gave
+ * wrong values on WebGPU.
  *
  * @example
  * ```ts
@@ -54,23 +66,11 @@ export function toTransposedHwio(w: tf.Tensor4D): tf.Tensor4D {
  */
 export function dilateFilter(f: tf.Tensor4D, dilations: readonly [number, number]): tf.Tensor4D {
   const [dh, dw] = dilations;
-  if (dh === 1 && dw === 1) return f.clone();
+  const [kh, kw] = f.shape;
+  if ((dh === 1 || kh === 1) && (dw === 1 || kw === 1)) return f.clone();
   return tf.tidy(() => {
-    const [kh, kw, i, o] = f.shape;
-    const spread = tf.pad(tf.reshape(f, [kh, 1, kw, 1, i, o]), [
-      [0, 0],
-      [0, dh - 1],
-      [0, 0],
-      [0, dw - 1],
-      [0, 0],
-      [0, 0],
-    ]);
-    const full = tf.reshape(spread, [kh * dh, kw * dw, i, o]);
-    return tf.slice(
-      full,
-      [0, 0, 0, 0],
-      [(kh - 1) * dh + 1, (kw - 1) * dw + 1, i, o],
-    ) as tf.Tensor4D;
+    const rows = dilateAxis0(f, dh);
+    return tf.transpose(dilateAxis0(tf.transpose(rows, [1, 0, 2, 3]), dw), [1, 0, 2, 3]);
   });
 }
 

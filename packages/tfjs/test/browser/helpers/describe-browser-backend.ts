@@ -1,4 +1,4 @@
-import { describeConformance } from '@biasprop/conformance';
+import { conformanceFixtures, describeConformance, randomFixtures } from '@biasprop/conformance';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, ReferenceBackend, explain } from '../../../src/index.js';
@@ -14,7 +14,11 @@ export async function describeBrowserBackend(kind: 'webgl' | 'webgpu'): Promise<
   if (started.backend) {
     const backend = started.backend;
     console.log(`[tfjs-${kind}] precision ${backend.precision}`);
-    describeConformance({ name: `tfjs-${kind}`, createBackend: () => backend });
+    describeConformance({
+      name: `tfjs-${kind}`,
+      createBackend: () => backend,
+      fixtures: [...conformanceFixtures, ...randomFixtures(8)],
+    });
 
     describe(`tfjs-${kind}: explanation with max-pool ties, no tensor leaks`, () => {
       it('matches the float64 reference and frees every tensor of a run', async () => {
