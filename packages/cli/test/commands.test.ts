@@ -153,6 +153,17 @@ describe('conformance', () => {
     expect(r.stdout).toMatch(/cases: \d+ passed, 0 failed/);
   });
 
+  it('--random N adds seeded random networks to the fixtures', async () => {
+    const r = await run(fx.dir, ['conformance', '--backends', 'reference', '--random', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/reference\s+random-2\s+bbp\[contribution\]/);
+    expect(r.stdout).toMatch(/reference\s+cnn-bn-pool\s+gradient/);
+    expect(r.stdout).not.toMatch(/random-3/);
+    const bad = await run(fx.dir, ['conformance', '--random', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--random must be an integer from 1 to 1000, got '0'");
+  });
+
   it('--adapter with a missing module is a one-line error', async () => {
     const r = await run(fx.dir, ['conformance', '--adapter', './no-such-adapter.js']);
     expect(r.code).not.toBe(0);

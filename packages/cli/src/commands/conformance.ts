@@ -6,6 +6,7 @@ import type {
 } from '@biasprop/conformance/runner';
 import type { Backend } from '@biasprop/core';
 import { parseArgs } from '../args/parse-args.js';
+import { positiveInt } from '../args/positive-int.js';
 import { BACKEND_NAMES, backendAvailability, createBackend, isBackendName } from '../backends.js';
 import type { BackendName } from '../backends.js';
 import type { CliIo } from '../cli-io.js';
@@ -14,7 +15,7 @@ import { adapterModule } from '../load-model.js';
 import { ProgressBar } from '../progress-bar.js';
 
 /** Help of `biasprop conformance`. */
-export const CONFORMANCE_HELP = `Usage: biasprop conformance [--backends LIST] [--adapter MODULE]
+export const CONFORMANCE_HELP = `Usage: biasprop conformance [--backends LIST] [--adapter MODULE] [--random N]
 
 Runs the conformance suite (fixture networks × every method and rule) on each backend against the
 float64 reference and prints the matrix: backend × fixture × method, max error relative to the
@@ -28,6 +29,8 @@ Options:
                     a file path (.js/.mjs; .ts when run from the workspace sources) or an
                     installed package name; it exports \`fixtures\` or \`createFixtures()\` (and
                     optionally \`name\`, \`exclude\`), see docs/custom-adapter.md
+  --random N        add N seeded random CNNs (random-1 … random-N: strided, dilated, grouped and
+                    depthwise convs, pools, square dense layers) to the fixtures
   -h, --help        show this help
 `;
 
@@ -40,6 +43,8 @@ interface ConformanceApi {
     exclude?: readonly ConformanceExclusion[];
   }): Promise<readonly ConformanceRow[]>;
   formatConformanceTable(rows: readonly ConformanceRow[]): string;
+  conformanceFixtures: readonly ConformanceFixture[];
+  randomFixtures(count: number): ConformanceFixture[];
 }
 
 /**
@@ -56,6 +61,7 @@ export async function conformanceCommand(argv: readonly string[], io: CliIo): Pr
     [
       { name: 'backends', value: true },
       { name: 'adapter', value: true },
+      { name: 'random', value: true },
     ],
     'conformance',
   );
@@ -77,10 +83,13 @@ export async function conformanceCommand(argv: readonly string[], io: CliIo): Pr
         2,
       );
   }
+  const randomText = args.options.get('random');
+  const random =
+    randomText === undefined ? 0 : positiveInt(randomText, 'random', 'conformance', 1000);
   const api: ConformanceApi = await adapterModule(
     () => import('@biasprop/conformance/runner'),
     '@biasprop/conformance',
-    ['runConformance', 'formatConformanceTable'],
+    ['runConformance', 'formatConformanceTable', ...(random ? ['randomFixtures'] : [])],
   );
   const adapterSpec = args.options.get('adapter');
   let adapter: ConformanceAdapter | undefined;
@@ -99,6 +108,10 @@ export async function conformanceCommand(argv: readonly string[], io: CliIo): Pr
       `adapter ${adapter.name}: ${adapter.fixtures.length} fixture(s) (${adapter.fixtures.map((f) => f.name).join(', ')})\n`,
     );
   }
+  // undefined: the built-in fixtures.
+  const fixtures = random
+    ? [...(adapter?.fixtures ?? api.conformanceFixtures), ...api.randomFixtures(random)]
+    : adapter?.fixtures;
   const rows: ConformanceRow[] = [];
   const skipped: string[] = [];
   const list = [...new Set(names)];
@@ -115,7 +128,8 @@ export async function conformanceCommand(argv: readonly string[], io: CliIo): Pr
         ...(await api.runConformance({
           name: n,
           createBackend: () => createBackend(n),
-          ...(adapter ? { fixtures: adapter.fixtures, exclude: adapter.exclusionsFor(n) } : {}),
+          ...(fixtures ? { fixtures } : {}),
+          ...(adapter ? { exclude: adapter.exclusionsFor(n) } : {}),
         })),
       );
     } catch (e) {

@@ -10,6 +10,7 @@ import type { OptionSpec, ParsedArgs } from '../args/parse-args.js';
 import { BACKEND_NAMES, isBackendName } from '../backends.js';
 import type { BackendName } from '../backends.js';
 import { CliError, usageError } from '../errors.js';
+import { positiveInt } from '../args/positive-int.js';
 import type { LoadedModel } from '../load-model.js';
 
 /** CLI names of the methods, in the montage's column order, with core's names. */
@@ -168,13 +169,6 @@ function list(value: string | undefined, allowed: readonly string[], option: str
   return [...new Set(items)];
 }
 
-function positiveInt(value: string, option: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-    throw usageError(`--${option} must be an integer from 1 to ${max}, got '${value}'`, 'explain');
-  }
-  return Number(value);
-}
-
 function classIndex(value: string, option: string): number {
   if (!/^\d+$/.test(value.trim()))
     throw usageError(
@@ -285,13 +279,13 @@ export function parseExplainOptions(args: ParsedArgs): ExplainCliOptions {
     rules: rules as BuiltinBbpRule[],
     target,
     ...(contrast ? { contrast } : {}),
-    igSteps: positiveInt(o.get('ig-steps') ?? '50', 'ig-steps', 100_000),
+    igSteps: positiveInt(o.get('ig-steps') ?? '50', 'ig-steps', 'explain', 100_000),
     igMethod: igMethod as keyof typeof CLI_IG_METHODS,
     baseline: o.get('baseline') ?? 'zero',
     biasLayers: parseBiasLayers(biasLayersText, 'explain'),
     biasLayersText,
     ...(backend !== undefined ? { backend: backend } : {}),
-    batch: positiveInt(o.get('batch') ?? '32', 'batch', 1_000_000),
+    batch: positiveInt(o.get('batch') ?? '32', 'batch', 'explain', 1_000_000),
     out: o.get('out') ?? 'biasprop-out',
     formats: new Set(formats as OutputFormat[]),
     scale: o.has('scale') ? parseScale(o.get('scale')!) : [0, 1],
@@ -315,7 +309,7 @@ function parseSmoothGrad(args: ParsedArgs): SmoothGradCliOptions {
       'explain',
     );
   return {
-    samples: positiveInt(o.get('smoothgrad')!, 'smoothgrad', 100_000),
+    samples: positiveInt(o.get('smoothgrad')!, 'smoothgrad', 'explain', 100_000),
     noiseLevel,
     seed: Number(seedText),
   };
