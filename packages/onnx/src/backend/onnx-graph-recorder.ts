@@ -92,11 +92,12 @@ export interface OnnxGraphRecorderOptions {
    */
   readonly fullShapeWhere?: boolean;
   /**
-   * Give a grouped `ConvTranspose` with one output channel per group and several input channels
-   * per group (the adjoint of a depthwise conv with a channel multiplier) a second, all-zero
-   * output channel per group, and drop it from the result. ONNX Runtime 1.30's WebGPU
-   * `ConvTranspose` returns wrong values for one output channel per group with 2 or 4 input
-   * channels per group (checked on SwiftShader's Vulkan through onnxruntime-node).
+   * Give a `ConvTranspose` with one output channel per group and several input channels per group
+   * (the adjoint of a conv from a one-channel input, or of a depthwise conv with a channel
+   * multiplier) a second, all-zero output channel per group, and drop it from the result. ONNX
+   * Runtime 1.30's WebGPU `ConvTranspose` returns wrong values for 2 or 4 input channels per group
+   * when grouped (onnxruntime-node on SwiftShader's Vulkan), and onnxruntime-web's fails to compile
+   * its shader, grouped or not ("cannot assign 'vec2<f32>' to 'f32'").
    */
   readonly widenSingleOutputConvTransposeGroups?: boolean;
   /**
@@ -803,7 +804,6 @@ export class OnnxGraphRecorder implements Kernels<string> {
     );
     const widen =
       this.options.widenSingleOutputConvTransposeGroups === true &&
-      p.groups > 1 &&
       w.shape[1] === 1 &&
       w.shape[0]! > p.groups;
     let full = this.node(

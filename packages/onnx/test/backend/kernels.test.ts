@@ -313,6 +313,18 @@ for (const c of cases) {
         p: { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], groups: 2 },
       },
       {
+        name: 'one input channel → 2 (adjoint: one output channel, 2 inputs), stride 2',
+        x: [2, 1, 7, 8],
+        w: [2, 1, 2, 2],
+        p: { strides: [2, 2], pads: [0, 0, 1, 1], dilations: [1, 1], groups: 1 },
+      },
+      {
+        name: 'one input channel → 4, 1x1',
+        x: [1, 1, 6, 5],
+        w: [4, 1, 1, 1],
+        p: { strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], groups: 1 },
+      },
+      {
         name: 'depthwise 3 channels, multiplier 4, stride 1, dilation 2',
         x: [1, 3, 7, 6],
         w: [12, 1, 3, 3],

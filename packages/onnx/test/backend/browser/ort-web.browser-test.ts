@@ -115,6 +115,36 @@ for (const ep of PROVIDERS) {
       for (const [k, e] of Object.entries(errors)) expect(e, k).toBeLessThanOrEqual(1e-5);
     });
 
+    it('conv adjoints with one output channel per group (from one input channel; depthwise multiplier 2)', async () => {
+      // onnxruntime-web 1.30's WebGPU ConvTranspose shader failed to compile for these.
+      const r = rng(9);
+      const cases = [
+        { x: [2, 1, 7, 8], w: [2, 1, 2, 2], strides: [2, 2], groups: 1 },
+        { x: [1, 1, 6, 5], w: [4, 1, 1, 1], strides: [1, 1], groups: 1 },
+        { x: [1, 2, 7, 7], w: [4, 1, 3, 3], strides: [2, 2], groups: 2 },
+      ] as const;
+      for (const c of cases) {
+        const w = randomTensor(r, c.w);
+        const p = {
+          strides: c.strides,
+          pads: [1, 0, 1, 0] as const,
+          dilations: [1, 1] as const,
+          groups: c.groups,
+        };
+        const errors = await compareWithReference(
+          backend,
+          program(`adjoint-${c.w.join('x')}`, (ops, t) => {
+            const wc = ops.weight(w.data, w.shape);
+            const y = ops.conv2d(t.x!, wc, p);
+            return { y, dx: ops.conv2dTranspose(y, wc, p, t.x!.shape) };
+          }),
+          { x: randomTensor(r, c.x) },
+        );
+        for (const [k, e] of Object.entries(errors))
+          expect(e, `${k} ${c.w.join('x')}`).toBeLessThanOrEqual(1e-5);
+      }
+    });
+
     it('matMul: square operands with and without transposition in one graph', async () => {
       // A square dense layer's forward (x·W) and backward (g·Wᵀ) are two Gemms with the same
       // input shapes; the legacy WebGL provider once ran the first one's shader for both.
