@@ -23,7 +23,11 @@ export {
   residualFixture,
   smoothFixture,
 } from './fixtures/networks.js';
-export { randomFixture, randomFixtures } from './fixtures/random-networks.js';
+export {
+  extendedConformanceFixtures,
+  randomFixture,
+  randomFixtures,
+} from './fixtures/random-networks.js';
 export { formatConformanceTable } from './format-table.js';
 export { float32Exact, float32Uniform, seededRandom } from './random.js';
 export type { ConformanceRow, ConformanceStatus } from './row.js';

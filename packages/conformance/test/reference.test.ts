@@ -7,6 +7,7 @@ import {
   conformanceCases,
   conformanceFixtures,
   describeConformance,
+  extendedConformanceFixtures,
   formatConformanceTable,
   randomFixture,
   randomFixtures,
@@ -202,6 +203,10 @@ describe('fixtures', () => {
     expect(JSON.stringify(randomFixture(5).graph)).not.toBe(JSON.stringify(randomFixture(6).graph));
     const eight = randomFixtures(8);
     expect(eight.map((f) => f.name)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `random-${i}`));
+    expect(extendedConformanceFixtures.map((f) => f.name)).toEqual([
+      ...conformanceFixtures.map((f) => f.name),
+      ...eight.map((f) => f.name),
+    ]);
     for (const f of eight) expectFloat32Exact(f);
     // What the eight that biasprop's backends run reach between them.
     const nodes = eight.flatMap((f) => f.graph.nodes);

@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { conformanceFixtures, describeConformance, randomFixtures } from '@biasprop/conformance';
+import { describeConformance, extendedConformanceFixtures } from '@biasprop/conformance';
 import { describe, it } from 'vitest';
 import { startBackend } from './helpers/start-backend.js';
 
@@ -10,7 +10,7 @@ if (backend) {
   describeConformance({
     name: 'tfjs-cpu',
     createBackend: () => backend,
-    fixtures: [...conformanceFixtures, ...randomFixtures(8)],
+    fixtures: extendedConformanceFixtures,
   });
 } else {
   console.warn(`[conformance: tfjs-cpu] skipped: ${started.reason}`);

@@ -2,7 +2,7 @@
 // also with the portable max-pool lowering and with the legacy WebGL provider's operator set (the
 // graphs Chromium's WebGL runs), and ort-wasm (onnxruntime-web in Node), plus ort-webgpu and
 // ort-cuda where their probe succeeds (otherwise the suite is skipped with the probe's reason).
-import { conformanceFixtures, describeConformance, randomFixtures } from '@biasprop/conformance';
+import { describeConformance, extendedConformanceFixtures } from '@biasprop/conformance';
 import { describe, it } from 'vitest';
 import { nodeBackendCases } from './helpers/node-backends.js';
 
@@ -18,6 +18,6 @@ for (const c of await nodeBackendCases({ portableMaxPoolCpu: true, legacyWebglCp
     name: c.name,
     createBackend: c.create,
     precision: 'float32',
-    fixtures: [...conformanceFixtures, ...randomFixtures(8)],
+    fixtures: extendedConformanceFixtures,
   });
 }

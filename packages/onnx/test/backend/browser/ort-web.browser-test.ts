@@ -2,7 +2,7 @@
 // legacy provider, fed graphs of its own operator set). Every provider runs the shared conformance
 // suite, the kernel checks and explain() against the float64 reference; a provider with no
 // adapter/context here is skipped with the runtime's reason.
-import { conformanceFixtures, describeConformance, randomFixtures } from '@biasprop/conformance';
+import { describeConformance, extendedConformanceFixtures } from '@biasprop/conformance';
 import type { Explanation, IRGraph, MaxPool2dParams } from '@biasprop/core';
 import { explain, smoothGrad } from '@biasprop/core';
 import * as ort from 'onnxruntime-web/all';
@@ -47,7 +47,7 @@ for (const ep of PROVIDERS) {
     describeConformance({
       name: `ort-web-${ep}`,
       createBackend: () => new OrtBackend({ ort, runtime: 'web', executionProvider: ep }),
-      fixtures: [...conformanceFixtures, ...randomFixtures(8)],
+      fixtures: extendedConformanceFixtures,
     });
     const backend = new OrtBackend({ ort, runtime: 'web', executionProvider: ep });
     afterAll(async () => {

@@ -1,4 +1,4 @@
-import { conformanceFixtures, describeConformance, randomFixtures } from '@biasprop/conformance';
+import { describeConformance, extendedConformanceFixtures } from '@biasprop/conformance';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, ReferenceBackend, explain } from '../../../src/index.js';
@@ -17,7 +17,7 @@ export async function describeBrowserBackend(kind: 'webgl' | 'webgpu'): Promise<
     describeConformance({
       name: `tfjs-${kind}`,
       createBackend: () => backend,
-      fixtures: [...conformanceFixtures, ...randomFixtures(8)],
+      fixtures: extendedConformanceFixtures,
     });
 
     describe(`tfjs-${kind}: explanation with max-pool ties, no tensor leaks`, () => {
